@@ -7,4 +7,9 @@ public class NoProviderException extends DataplaneException {
     public NoProviderException(String message) {
         super(message);
     }
+
+    /** {@code cause}: what the provider's probe saw, when one provider was asked for by name. */
+    public NoProviderException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
