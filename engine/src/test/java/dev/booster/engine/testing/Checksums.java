@@ -27,7 +27,7 @@ public final class Checksums {
 
     /** Recomputes the IPv4 header checksum at {@code offset} (after a test edited the header). */
     public static void fixIp4Header(byte[] frame, int offset) {
-        int length = (frame[offset] & 0xf) * 4;
+        int length = Math.min((frame[offset] & 0xf) * 4, frame.length - offset);
         frame[offset + 10] = 0;
         frame[offset + 11] = 0;
         int c = finish(sum(frame, offset, length, 0));
@@ -47,5 +47,16 @@ public final class Checksums {
         int ihl = (frame[14] & 0xf) * 4;
         int total = ((frame[16] & 0xff) << 8) | (frame[17] & 0xff);
         return finish(sum(frame, 14 + ihl, total - ihl, 0)) == 0;
+    }
+
+    /** Recomputes the upper-layer checksum at {@code checksumAt} of an IPv6 frame without extension headers. */
+    public static void fixIp6Upper(byte[] frame, int checksumAt) {
+        frame[checksumAt] = 0;
+        frame[checksumAt + 1] = 0;
+        int payload = ((frame[18] & 0xff) << 8) | (frame[19] & 0xff);
+        long sum = sum(frame, 22, 32, 0) + payload + (frame[20] & 0xff);
+        int c = finish(sum(frame, 54, payload, sum));
+        frame[checksumAt] = (byte) (c >>> 8);
+        frame[checksumAt + 1] = (byte) c;
     }
 }
