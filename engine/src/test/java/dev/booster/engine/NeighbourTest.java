@@ -51,6 +51,15 @@ class NeighbourTest {
     }
 
     @Test
+    void answersOnlyOnPodInterfaces() {
+        net.send(net.uplink, FrameBuilder.arpRequest(NEXT_HOP, "192.168.0.1", "169.254.1.1"),
+                FrameBuilder.neighbourSolicitation(NEXT_HOP, "fe80::99", "fe80::1", true));
+        assertTrue(net.uplink.drain().isEmpty());
+        assertEquals(2, net.engine.drops(DropReason.NOT_FOR_US));
+        assertEquals(Optional.empty(), net.engine.learnedNeighbour(net.ifUplink), "uplinks have many neighbours: none learned");
+    }
+
+    @Test
     void dropsMalformedArp() {
         byte[] arp = FrameBuilder.arpRequest(POD, "10.0.0.1", "169.254.1.1");
         byte[] wrongHardware = arp.clone();

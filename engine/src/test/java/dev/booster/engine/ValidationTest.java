@@ -77,6 +77,8 @@ class ValidationTest {
             f[17] = 19;
         }));
         expectDrop(DropReason.NOT_FOR_US, FrameBuilder.ip("10.0.0.1", "224.0.0.5").from(MAC_A).to(GW).udp(1, 2, 0).build());
+        expectDrop(DropReason.NOT_FOR_US, fromA("10.0.0.2").to(dev.booster.api.net.MacAddress.BROADCAST).udp(1, 2, 0).build());
+        expectDrop(DropReason.BAD_HEADER, FrameBuilder.ip("224.1.1.1", "10.0.0.2").from(MAC_A).to(GW).udp(1, 2, 0).build());
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.booster.engine.state.ForwardingState;
 import static dev.booster.engine.packet.PacketMemory.*;
 
 /**
- * Answers ARP requests for the pods' gateway (169.254.1.1 by default, as Calico does) with our MAC, turning the
+ * On pod interfaces, answers ARP requests for the pods' gateway (169.254.1.1 by default, as Calico does) with our MAC, turning the
  * request around in place, and learns the requester's MAC as a pod interface's neighbour. Everything else is dropped.
  */
 public final class ArpInput extends PacketNode {
@@ -48,10 +48,9 @@ public final class ArpInput extends PacketNode {
             int senderIp = u32(arp + 14);
             int targetIp = u32(arp + 24);
             int rx = p.rxInterface[s];
-            if (ctx.state.interfaces().isPod(rx) && (senderMac & Ethernet.GROUP_BIT) == 0 && senderMac != 0) {
-                ctx.neighbours.learn(rx, senderMac);
-            }
-            if (op != REQUEST || targetIp != gateway || senderIp == targetIp) {
+            boolean pod = ctx.state.interfaces().isPod(rx);
+            if (pod && (senderMac & Ethernet.GROUP_BIT) == 0 && senderMac != 0) ctx.neighbours.learn(rx, senderMac);
+            if (!pod || op != REQUEST || targetIp != gateway || senderIp == targetIp) {
                 ctx.trace(p, s, this, LEARNED_ONLY, op);
                 p.next[s] = drop(p, s, op == REQUEST || op == REPLY ? DropReason.NOT_FOR_US : DropReason.BAD_HEADER);
                 continue;

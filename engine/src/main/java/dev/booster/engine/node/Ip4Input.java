@@ -13,8 +13,8 @@ import static dev.booster.engine.packet.PacketMemory.*;
 /**
  * Validates an IPv4 header (RFC 1812 section 5.2.2) once, so later nodes may read any header field without checking
  * bounds again: version, IHL, total length within the frame (Ethernet padding is trimmed), header checksum. Fragments
- * are dropped (no reassembly), as are packets to multicast or broadcast addresses (no multicast routing); an expiring
- * TTL goes to icmp-error.
+ * are dropped (no reassembly), as are packets to multicast or broadcast addresses or sent to a broadcast/multicast MAC
+ * (no multicast routing, and a router forwards only what was sent to it); an expiring TTL goes to icmp-error.
  */
 public final class Ip4Input extends PacketNode {
     public static final String NAME = "ip4-input";
@@ -58,8 +58,12 @@ public final class Ip4Input extends PacketNode {
         int fragment = u16(ip + 6);
         if ((fragment & 0x1fff) != 0) p.flags[s] |= PacketVector.F_NON_FIRST_FRAGMENT;
         if ((fragment & 0x3fff) != 0) return drop(p, s, DropReason.FRAGMENT);
+        int src = u32(ip + 12);
+        if (IpFields.isMulticast4(src) || src == 0xffff_ffff) return drop(p, s, DropReason.BAD_HEADER);
         int dst = u32(ip + 16);
-        if (IpFields.isMulticast4(dst) || dst == 0xffff_ffff) return drop(p, s, DropReason.NOT_FOR_US);
+        if (IpFields.isMulticast4(dst) || dst == 0xffff_ffff || (p.flags[s] & PacketVector.F_L2_MULTICAST) != 0) {
+            return drop(p, s, DropReason.NOT_FOR_US);
+        }
         if (u8(ip + 8) <= 1) {
             p.error[s] = DropReason.TTL_EXPIRED.ordinal();
             return icmpError;

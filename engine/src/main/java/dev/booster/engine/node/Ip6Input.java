@@ -13,8 +13,8 @@ import static dev.booster.engine.packet.PacketMemory.*;
  * Validates an IPv6 header and walks its extension header chain (RFC 8200) to the upper-layer header, checking every
  * length against the payload. Hop-by-hop must come first; its options are checked and an unknown one whose type says
  * "discard" drops the packet. Destination options and routing headers are only skipped: they are for the destination.
- * Fragments are dropped (no reassembly). Neighbour discovery goes to ip6-nd; other link-local or multicast traffic is
- * not routed.
+ * Fragments are dropped (no reassembly). Neighbour discovery goes to ip6-nd; other link-local or multicast traffic, and
+ * anything sent to a multicast MAC, is not routed.
  */
 public final class Ip6Input extends PacketNode {
     public static final String NAME = "ip6-input";
@@ -85,7 +85,9 @@ public final class Ip6Input extends PacketNode {
 
         long dstHigh = u64(ip + 24);
         if (next == IpFields.ICMP6 && offset + 1 <= end && isNeighbourDiscovery(u8(ip + offset))) return nd;
-        if (IpFields.isMulticast6(dstHigh) || IpFields.isLinkLocal6(dstHigh)) return drop(p, s, DropReason.NOT_FOR_US);
+        if (IpFields.isMulticast6(dstHigh) || IpFields.isLinkLocal6(dstHigh) || (p.flags[s] & PacketVector.F_L2_MULTICAST) != 0) {
+            return drop(p, s, DropReason.NOT_FOR_US);
+        }
         if (u8(ip + 7) <= 1) {
             p.error[s] = DropReason.TTL_EXPIRED.ordinal();
             return icmpError;

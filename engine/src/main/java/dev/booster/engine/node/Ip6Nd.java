@@ -11,7 +11,7 @@ import dev.booster.engine.state.ForwardingState;
 import static dev.booster.engine.packet.PacketMemory.*;
 
 /**
- * Neighbour discovery (RFC 4861) on pod links: answers a neighbour solicitation for the gateway (fe80::1 by default)
+ * Neighbour discovery (RFC 4861) on pod interfaces: answers a neighbour solicitation for the gateway (fe80::1 by default)
  * with a solicited, router neighbour advertisement built in place, and learns the pod's MAC from the source or target
  * link-layer address option. Other ND messages are consumed. Messages that fail RFC 4861's validity checks (hop
  * limit 255, code 0, checksum, option lengths) are dropped.
@@ -73,12 +73,12 @@ public final class Ip6Nd extends PacketNode {
             if (u8(option) == wanted && length >= 8) linkAddress = mac(option + 2);
             option += length;
         }
-        boolean unicastMac = linkAddress >= 0 && (linkAddress & Ethernet.GROUP_BIT) == 0;
-        if (unicastMac && ctx.state.interfaces().isPod(rx)) ctx.neighbours.learn(rx, linkAddress);
+        boolean pod = ctx.state.interfaces().isPod(rx);
+        if (pod && linkAddress >= 0 && (linkAddress & Ethernet.GROUP_BIT) == 0) ctx.neighbours.learn(rx, linkAddress);
 
         long gatewayHigh = ctx.state.addresses().gateway6High();
         long gatewayLow = ctx.state.addresses().gateway6Low();
-        if (!solicitation || u64(icmp + 8) != gatewayHigh || u64(icmp + 16) != gatewayLow) {
+        if (!pod || !solicitation || u64(icmp + 8) != gatewayHigh || u64(icmp + 16) != gatewayLow) {
             return drop(p, s, DropReason.NOT_FOR_US);
         }
         int needed = p.l3Offset[s] + 40 + ADVERTISEMENT_LENGTH;

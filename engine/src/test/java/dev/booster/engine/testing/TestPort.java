@@ -6,16 +6,20 @@ import dev.booster.engine.packet.Port;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** A port backed by queues: tests inject frames and collect what the engine transmitted (as copies). */
+/**
+ * A port backed by queues: tests inject frames and collect what the engine transmitted (as copies). Injecting and
+ * draining are safe from another thread while the engine's worker runs.
+ */
 public final class TestPort implements Port {
     private final String name;
     private final TestBuffers buffers;
-    private final ArrayDeque<byte[]> toReceive = new ArrayDeque<>();
-    private final List<byte[]> transmitted = new ArrayList<>();
+    private final Queue<byte[]> toReceive = new ConcurrentLinkedQueue<>();
+    private final Queue<byte[]> transmitted = new ConcurrentLinkedQueue<>();
     private int txLimit = Integer.MAX_VALUE;
 
     public TestPort(String name, TestBuffers buffers) {
@@ -29,8 +33,8 @@ public final class TestPort implements Port {
 
     /** Frames transmitted since the last call, oldest first. */
     public List<byte[]> drain() {
-        List<byte[]> out = new ArrayList<>(transmitted);
-        transmitted.clear();
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] f; (f = transmitted.poll()) != null; ) out.add(f);
         return out;
     }
 
