@@ -19,6 +19,8 @@ public sealed interface InterfaceConfig {
     /** The MAC the engine uses on this link (pods send to it as their gateway's). */
     MacAddress mac();
 
+    InterfaceConfig withMac(MacAddress mac);
+
     /**
      * A pod's interface. The engine adds a host route (/32, /128) to each address, answers ARP/ND for the gateway,
      * checks that the pod sends only from these addresses, and applies the endpoint's policy.
@@ -42,6 +44,19 @@ public sealed interface InterfaceConfig {
                 throw new IllegalArgumentException("podMac " + podMac.get() + " is multicast; a pod needs a unicast MAC");
             }
         }
+
+        @Override
+        public Pod withMac(MacAddress newMac) {
+            return new Pod(name, podUid, port, addresses, policyEndpoint, podMac, newMac);
+        }
+
+        public Pod withPodMac(Optional<MacAddress> newPodMac) {
+            return new Pod(name, podUid, port, addresses, policyEndpoint, newPodMac, mac);
+        }
+
+        public Pod withPolicyEndpoint(int endpoint) {
+            return new Pod(name, podUid, port, addresses, endpoint, podMac, mac);
+        }
     }
 
     /** A link to the node's network; reached through {@link Engine#addRoute} routes with next-hop MACs. */
@@ -50,6 +65,11 @@ public sealed interface InterfaceConfig {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(port, "port");
             Objects.requireNonNull(mac, "mac");
+        }
+
+        @Override
+        public Uplink withMac(MacAddress newMac) {
+            return new Uplink(name, port, newMac);
         }
     }
 }

@@ -108,6 +108,18 @@ class PolicyTest {
     }
 
     @Test
+    void packetsOfOneNewFlowInOneVectorMakeOneFlow() {
+        byte[] f = fromA("10.0.0.2").udp(1, 2, 0).build();
+        byte[] reply = fromB("10.0.0.1").udp(2, 1, 0).build();
+        net.a.inject(f, f, f, f, f);
+        net.b.inject(reply, reply);
+        assertEquals(7, net.engine.pollOnce(), "one vector");
+        assertEquals(1, net.engine.flows());
+        assertEquals(5, net.b.drain().size());
+        assertEquals(2, net.a.drain().size());
+    }
+
+    @Test
     void aFullConntrackTableDropsNewFlows() {
         net.close();
         net = new TestNet(EngineConfig.builder().conntrackCapacity(2));

@@ -26,7 +26,7 @@ class WorkerThreadTest {
             }
             net.engine.stop();
             assertFalse(net.engine.isRunning());
-            assertEquals(100, received.size());
+            assertEquals(100, received.size(), () -> net.engine.totals() + " " + net.engine.drops());
             assertEquals(0, net.buffers.outstanding());
             assertEquals(0, net.engine.pollOnce(), "polling on the caller's thread works again after stop()");
         }

@@ -33,9 +33,15 @@ public final class ConntrackCommit extends PacketNode {
         for (int i = 0; i < frame.count; i++) {
             int s = frame.slots[i];
             int flow = p.flow[s];
+            if (flow < 0) {
+                // An earlier packet of the same new flow in this vector may have created it since conntrack-lookup ran.
+                flow = conntrack.lookup(FlowKey.srcHigh(p, s), FlowKey.srcLow(p, s), FlowKey.dstHigh(p, s),
+                        FlowKey.dstLow(p, s), p.protocol[s], p.srcPort[s], p.dstPort[s], ctx.now);
+                p.flow[s] = flow;
+            }
             if (flow >= 0) {
                 conntrack.touch(flow, ctx.now, p.tcpFlags[s]);
-                boolean restamp = (p.flags[s] & PacketVector.F_CLASSIFIED) != 0;
+                boolean restamp = (p.flags[s] & PacketVector.F_CLASSIFIED) != 0 && !Conntrack.isReply(flow);
                 if (restamp) conntrack.setTag(flow, tag);
                 ctx.trace(p, s, this, restamp ? RESTAMPED : REFRESHED, flow);
                 p.next[s] = rewrite;
