@@ -6,12 +6,13 @@ import dev.booster.engine.graph.Graph;
  * The engine's packet path. Nodes are listed upstream first, so a packet crosses the graph in one pass of the worker
  * (an ICMP error for a missing route takes a second: icmp-error sends it back to the lookup).
  * <pre>
- * ethernet-input ─┬─ arp-input ──────────────────────────────────────────────┐
- *                 ├─ ip4-input ─┬─ l4-extract ─ ip4-lookup ─┐                 │
- *                 └─ ip6-input ─┼─ ip6-nd ──────────────────┼─────────────────┤
- *                               └─ l4-extract ─ ip6-lookup ─┤                 │
- *   conntrack-lookup ─ policy-egress ─ policy-ingress ─ conntrack ─ rewrite ─ interface-output
- *   any node ─ error-drop;  ip4/ip6-input (ttl), ip4/ip6-lookup (no route) ─ icmp-error ─ ip4/ip6-lookup
+ * ethernet-input -> arp-input -> interface-output                       (ARP reply to the gateway)
+ *                -> ip4-input | ip6-input -> ip6-nd -> interface-output (neighbour advertisement)
+ *                                         -> l4-extract -> ip4-lookup | ip6-lookup
+ *   -> conntrack-lookup -> policy-egress -> policy-ingress -> conntrack -> rewrite -> interface-output
+ *
+ * ip4/ip6-input (TTL expired), ip4/ip6-lookup (no route) -> icmp-error -> ip4/ip6-lookup (the error) | error-drop
+ * any node -> error-drop (counted by reason, buffer freed)
  * </pre>
  */
 public final class StandardGraph {
