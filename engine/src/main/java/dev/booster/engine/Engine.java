@@ -294,7 +294,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The MAC learned from ARP/ND on a pod interface, if any. */
-    public Optional<MacAddress> learnedNeighbour(int index) {
+    public synchronized Optional<MacAddress> learnedNeighbour(int index) {
+        model.require(index);
         long mac = neighbours.mac(index);
         return mac == Neighbours.UNKNOWN ? Optional.empty() : Optional.of(new MacAddress(mac));
     }

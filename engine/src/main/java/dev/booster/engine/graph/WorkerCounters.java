@@ -2,8 +2,6 @@ package dev.booster.engine.graph;
 
 import dev.booster.engine.DropReason;
 
-import java.util.Arrays;
-
 /**
  * One worker's counters, written only by its thread with plain stores and summed by the engine when read (a reader
  * on another thread may see a slightly old value, never a torn one on 64-bit JVMs).
@@ -60,24 +58,14 @@ public final class WorkerCounters {
         return counterId < hits.bytes.length ? hits.bytes[counterId] : 0;
     }
 
-    private record RuleHits(long[] packets, long[] bytes) {
+    /** Packet and byte counts per rule counter id, swapped whole when it grows so readers see a consistent pair. */
+    private static final class RuleHits {
+        final long[] packets;
+        final long[] bytes;
+
         RuleHits(int size) {
-            this(new long[size], new long[size]);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return this == o;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
-        }
-
-        @Override
-        public String toString() {
-            return "RuleHits" + Arrays.toString(packets);
+            packets = new long[size];
+            bytes = new long[size];
         }
     }
 }
