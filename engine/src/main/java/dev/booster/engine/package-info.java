@@ -1,0 +1,37 @@
+/**
+ * Booster's vector packet engine: VPP's graph idea in Java, off-heap and allocation-free on the packet path.
+ *
+ * <h2>Memory</h2>
+ * Packets stay in the buffers of the backend that received them ({@link dev.booster.engine.packet.PacketBuffers}:
+ * UMEM frames, mbufs, arena slots), named by an int handle. A worker holds up to 256 packets in flight in a
+ * {@link dev.booster.engine.packet.PacketVector}: struct-of-arrays metadata (buffer handle and owner, absolute data
+ * address, length, headroom, room, rx interface, offsets, ports, flow, adjacency, next node...). Bytes are read and
+ * written through {@link dev.booster.engine.packet.PacketMemory}, one segment over all memory addressed absolutely;
+ * nodes check once per packet that each header lies within the packet's length (see PacketMemory for why not
+ * per-region segments).
+ *
+ * <h2>Graph</h2>
+ * A {@link dev.booster.engine.graph.Graph} of {@link dev.booster.engine.graph.Node}s is built once
+ * ({@link dev.booster.engine.node.StandardGraph}). The {@link dev.booster.engine.graph.Worker} receives a vector
+ * from its ports, then gives each node a {@link dev.booster.engine.graph.Frame} of the slots waiting for it; a node
+ * writes each packet's next node and the worker sorts the slots into the next frames, until every packet was
+ * transmitted (interface-output) or dropped (error-drop, with a {@link dev.booster.engine.DropReason}).
+ *
+ * <h2>Tables</h2>
+ * The control plane ({@link dev.booster.engine.Engine}) keeps a plain model and builds an immutable
+ * {@link dev.booster.engine.state.ForwardingState} (interfaces, adjacencies, FIBs, compiled policy) for every change,
+ * published with one volatile write and read by the worker once per vector. The only state packets write besides
+ * per-worker counters and conntrack is the neighbour MAC learned on pod interfaces
+ * ({@link dev.booster.engine.state.Neighbours}).
+ *
+ * <h2>Policy and conntrack</h2>
+ * A packet from a local pod passes its egress rules, a packet to a local pod that pod's ingress rules (both, for pod
+ * to pod). An allowed first packet creates a flow stamped with the policy generation; later packets of the flow, both
+ * ways, skip classification until the generation changes, when the next forward packet is classified again (a deny
+ * then marks the flow so its replies are dropped too). Denied packets create no flow.
+ *
+ * <h2>Not done yet</h2>
+ * Several workers (needs flow handoff so both directions of a flow meet on one conntrack), reassembly (fragments are
+ * dropped), VLANs, MTU checks and PMTU errors, ICMP errors as conntrack RELATED, local delivery (echo to the gateway).
+ */
+package dev.booster.engine;

@@ -1,0 +1,75 @@
+package dev.booster.engine;
+
+import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpPrefix;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.policy.PolicyType;
+import dev.booster.engine.packet.ArenaPacketBuffers;
+import dev.booster.engine.testing.FrameBuilder;
+import dev.booster.engine.testing.ReplayPort;
+import dev.booster.engine.testing.TestNet;
+import dev.booster.engine.testing.TestPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.booster.engine.testing.TestNet.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The packet path allocates nothing: measured with the JVM's per-thread allocation counter over many vectors. */
+class AllocationTest {
+
+    @Test
+    void forwardingPolicyConntrackArpNdAndDropsAllocateNothing() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeAllocationCounting(threads);
+        try (ArenaPacketBuffers buffers = new ArenaPacketBuffers(1024, 2048, 64)) {
+            TestNet.ManualClock clock = new TestNet.ManualClock();
+            Engine engine = new Engine(EngineConfig.builder().conntrackCapacity(64).clock(clock).build());
+            MacAddress macB = MacAddress.parse("02:00:00:00:00:0b");
+            ReplayPort a = new ReplayPort(buffers, List.of(
+                    fromA("10.0.0.2").udp(40000, 53, 16).build(),
+                    fromA("10.0.0.2").tcp(40000, 80, 0x02).build(),
+                    fromA("fd00::2").extension(0, new byte[]{0, 1, 4, 0, 0, 0, 0}).udp(1, 2, 0).build(),
+                    fromA("192.168.1.1").udp(1, 2, 0).build(),
+                    fromA("10.99.0.1").udp(1, 2, 0).build(),
+                    fromA("10.0.0.2").ttl(1).udp(1, 2, 0).build(),
+                    new byte[20],
+                    FrameBuilder.arpRequest(MAC_A, "10.0.0.1", "169.254.1.1"),
+                    FrameBuilder.neighbourSolicitation(MAC_A, "fe80::a", "fe80::1", true)));
+            ReplayPort b = new ReplayPort(buffers, List.of(FrameBuilder.ip("10.0.0.2", "10.0.0.1").from(macB).to(GW).udp(53, 40000, 16).build()));
+            ReplayPort up = new ReplayPort(buffers, List.of());
+            engine.addInterface(new InterfaceConfig.Pod("pod-a", "a", a, List.of(IpAddress.parse("10.0.0.1"), IpAddress.parse("fd00::1")), 0, Optional.of(MAC_A), GW));
+            engine.addInterface(new InterfaceConfig.Pod("pod-b", "b", b, List.of(IpAddress.parse("10.0.0.2"), IpAddress.parse("fd00::2")), 1, Optional.of(macB), GW));
+            int uplink = engine.addInterface(new InterfaceConfig.Uplink("uplink", up, UPLINK_MAC));
+            engine.addRoute(IpPrefix.parse("192.168.0.0/16"), uplink, NEXT_HOP);
+            engine.publishPolicy(new TestPolicy(1).deny(1, PolicyType.INGRESS, 80));
+
+            run(engine, a, b, clock, 200_000);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            run(engine, a, b, clock, 200_000);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertTrue(allocated < 4096, "the packet path allocated " + allocated + " bytes for 400k packets");
+            assertTrue(engine.totals().balanced());
+            for (DropReason exercised : List.of(DropReason.POLICY_DENY, DropReason.NOT_FOR_US, DropReason.NO_ROUTE, DropReason.TTL_EXPIRED)) {
+                assertTrue(engine.drops(exercised) > 0, exercised.reasonName());
+            }
+            assertTrue(engine.totals().generated() > 0, "ICMP errors were built");
+            assertEquals(0, buffers.inUse());
+        }
+    }
+
+    private static void run(Engine engine, ReplayPort a, ReplayPort b, TestNet.ManualClock clock, int packets) {
+        a.receiveNext(packets);
+        b.receiveNext(packets);
+        while (engine.pollOnce() > 0) clock.advance(10_000);
+    }
+
+    private static void assumeAllocationCounting(com.sun.management.ThreadMXBean threads) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        threads.setThreadAllocatedMemoryEnabled(true);
+    }
+}
