@@ -1,6 +1,8 @@
 package dev.booster.cli;
 
+import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
+import dev.booster.testkit.MemoryProvider;
 import dev.booster.spi.Dataplanes;
 import dev.booster.spi.DataplaneProvider;
 import dev.booster.spi.Discovery;
@@ -9,9 +11,8 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * What {@code booster demo} shows. For now: the providers, and the one Booster would open with the default config.
- * Once booster-testkit has the {@code memory} provider this becomes a traffic demo on it; {@link DemoCommand} only
- * hands over here.
+ * What {@code booster demo} shows: the providers, then real traffic through a dataplane. The traffic demo runs on the
+ * {@code memory} provider (Booster's engine with in-memory pods); backends with real namespaces join as they land.
  */
 final class Demo {
     private final Supplier<Discovery> discovery;
@@ -32,6 +33,20 @@ final class Demo {
         DataplaneProvider chosen = Dataplanes.select(DataplaneConfig.defaults(), found.providers());
         out.println();
         out.println("with the default config, Booster would open provider '" + chosen.name() + "'");
-        return 0;
+        if (!chosen.name().equals(MemoryProvider.NAME)) {
+            out.println("the traffic demo runs on '" + MemoryProvider.NAME + "': a demo with real namespaces on '"
+                    + chosen.name() + "' is not written yet");
+        }
+        out.println();
+        DataplaneConfig config = DataplaneConfig.builder().provider(MemoryProvider.NAME).build();
+        try (Dataplane dp = Dataplanes.open(config, found.providers())) {
+            int surprises = new TrafficDemo(out).run(dp);
+            if (surprises > 0) {
+                out.println(surprises + " attempt(s) did not end as the policy says they should");
+                return 1;
+            }
+            out.println("every attempt ended as the policy says");
+            return 0;
+        }
     }
 }

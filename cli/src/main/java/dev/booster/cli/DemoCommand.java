@@ -23,7 +23,7 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "show the providers and which one Booster would open with the default config";
+        return "show the providers, then pods, a NetworkPolicy and traffic through Booster's engine";
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.policy.PolicyType;
 import dev.booster.engine.packet.ArenaPacketBuffers;
-import dev.booster.engine.testing.FrameBuilder;
+import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.engine.testing.ReplayPort;
 import dev.booster.engine.testing.TestNet;
 import dev.booster.engine.testing.TestPolicy;

@@ -2,7 +2,7 @@ package dev.booster.engine;
 
 import dev.booster.engine.packet.Checksum;
 import dev.booster.engine.packet.PacketMemory;
-import dev.booster.engine.testing.Checksums;
+import dev.booster.engine.frame.Checksums;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

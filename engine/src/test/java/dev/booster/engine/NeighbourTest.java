@@ -2,8 +2,8 @@ package dev.booster.engine;
 
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.MacAddress;
-import dev.booster.engine.testing.Checksums;
-import dev.booster.engine.testing.FrameBuilder;
+import dev.booster.engine.frame.Checksums;
+import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.engine.testing.TestNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

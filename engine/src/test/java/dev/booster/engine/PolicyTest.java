@@ -2,7 +2,7 @@ package dev.booster.engine;
 
 import dev.booster.api.policy.PolicyType;
 import dev.booster.api.stats.PolicyHitCounter;
-import dev.booster.engine.testing.FrameBuilder;
+import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.engine.testing.TestNet;
 import dev.booster.engine.testing.TestPolicy;
 import org.junit.jupiter.api.AfterEach;

@@ -1,8 +1,8 @@
 package dev.booster.engine;
 
 import dev.booster.api.policy.PolicyType;
-import dev.booster.engine.testing.Checksums;
-import dev.booster.engine.testing.FrameBuilder;
+import dev.booster.engine.frame.Checksums;
+import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.engine.testing.TestNet;
 import dev.booster.engine.testing.TestPolicy;
 import org.junit.jupiter.api.AfterEach;

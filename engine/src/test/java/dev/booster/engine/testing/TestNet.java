@@ -1,5 +1,6 @@
 package dev.booster.engine.testing;
 
+import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;

@@ -1,4 +1,4 @@
-package dev.booster.engine.testing;
+package dev.booster.engine.frame;
 
 import dev.booster.api.net.Ip4Address;
 import dev.booster.api.net.Ip6Address;
@@ -10,7 +10,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds Ethernet/IPv4/IPv6/UDP/TCP/ICMP frames by hand, with correct lengths and checksums, for tests. */
+/**
+ * Builds Ethernet/IPv4/IPv6/UDP/TCP/ICMP frames by hand, with correct lengths and checksums: for tests of the engine
+ * and of every backend, and for applications that inject traffic into the {@code memory} backend. Written
+ * independently of the engine's nodes so that tests using it check them.
+ */
 public final class FrameBuilder {
     public static final MacAddress GATEWAY_MAC = MacAddress.parse("ee:ee:ee:ee:ee:ee");
 

@@ -1,4 +1,4 @@
-package dev.booster.engine.testing;
+package dev.booster.engine.frame;
 
 /** The Internet checksum over byte arrays, written independently of the engine's so tests check it. */
 public final class Checksums {

@@ -1,0 +1,94 @@
+package dev.booster.testkit;
+
+import dev.booster.api.Capability;
+import dev.booster.api.Dataplane;
+import dev.booster.api.DataplaneConfig;
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.pod.InterfaceSpec;
+import dev.booster.api.pod.PodSpec;
+import dev.booster.engine.Engine;
+import dev.booster.engine.EngineConfig;
+import dev.booster.engine.dataplane.EngineBackend;
+import dev.booster.engine.dataplane.EngineDataplane;
+import dev.booster.engine.dataplane.PodPort;
+import dev.booster.engine.packet.ArenaPacketBuffers;
+
+import java.util.Set;
+
+/**
+ * The {@code memory} backend: pods' interfaces are queues in this process. Packets move synchronously: a
+ * {@link MemoryPod#send} runs the engine on the caller's thread until it is idle, so when {@code send} returns the
+ * frame has been delivered or dropped (and counted) — deterministic for tests.
+ */
+public final class MemoryDataplane extends EngineDataplane {
+    private final ArenaPacketBuffers buffers;
+
+    private MemoryDataplane(Backend backend, Engine engine) {
+        super(backend, engine);
+        this.buffers = backend.buffers;
+        backend.dataplane = this;
+    }
+
+    static MemoryDataplane open(DataplaneConfig config) {
+        int count = config.option("memory.buffers").map(v -> parseBuffers(v)).orElse(8192);
+        ArenaPacketBuffers buffers = new ArenaPacketBuffers(count, 2048, 128);
+        return new MemoryDataplane(new Backend(buffers), new Engine(EngineConfig.defaults()));
+    }
+
+    private static int parseBuffers(String v) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 64 && n <= 1 << 20) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidSpecException("options.memory.buffers", "\"" + v + "\" is not a buffer count; use 64..1048576");
+    }
+
+    /** Runs the engine until no port has anything left to receive. */
+    synchronized void pump() {
+        engine().pollUntilIdle();
+    }
+
+    /** Packet buffers in use (not yet delivered or freed): 0 when idle means nothing leaked. */
+    public synchronized int buffersInUse() {
+        return buffers.inUse();
+    }
+
+    /** This dataplane, if {@code dataplane} is a memory one. */
+    public static MemoryDataplane of(Dataplane dataplane) {
+        if (dataplane instanceof MemoryDataplane m) return m;
+        throw new IllegalArgumentException("dataplane of provider '" + dataplane.provider() + "' is not the memory provider");
+    }
+
+    private static final class Backend implements EngineBackend {
+        final ArenaPacketBuffers buffers;
+        MemoryDataplane dataplane;
+
+        Backend(ArenaPacketBuffers buffers) {
+            this.buffers = buffers;
+        }
+
+        @Override
+        public String provider() {
+            return MemoryProvider.NAME;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return MemoryProvider.CAPABILITIES;
+        }
+
+        @Override
+        public PodPort openPort(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
+            MacAddress mac = spec.mac().orElseGet(() -> MacAddress.locallyAdministered((pod.uid() + "/" + spec.name()).hashCode()));
+            return new MemoryPort(pod.uid() + "/" + spec.name(), mac, buffers, dataplane::pump);
+        }
+
+        @Override
+        public void close() {
+            buffers.close();
+        }
+    }
+}
