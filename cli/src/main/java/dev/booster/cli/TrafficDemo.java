@@ -111,7 +111,10 @@ final class TrafficDemo {
         String verdict = null;
         for (PacketTrace.Step step : trace.steps()) {
             if (step.node().equals("error-drop")) return step.text() + (policy != null ? " (" + policy + ")" : "");
-            if (step.node().startsWith("policy-") && !step.text().contains("skip")) policy = step.node() + ": " + step.text();
+            if (step.node().equals("icmp-error")) return step.text();
+            if (step.node().startsWith("policy-") && !step.text().contains("skip")) {
+                policy = step.node() + ": " + step.text().replaceFirst("endpoint \\d+ by ", "");
+            }
             if (step.node().startsWith("conntrack") && step.text().contains("reply")) verdict = step.node() + ": " + step.text();
         }
         if (verdict != null) return verdict;
