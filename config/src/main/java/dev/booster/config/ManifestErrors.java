@@ -197,10 +197,7 @@ final class ManifestErrors {
 
     private static ManifestException mismatch(MismatchedInputException e, String path, JsonNode found) {
         Class<?> target = e.getTargetType();
-        if (target == null) {
-            String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-            return new ManifestException(path, message.startsWith("Trailing token") ? "has more than one value; expected one" : "has an unexpected value here");
-        }
+        if (target == null) return new ManifestException(path, "has an unexpected value here");
         String got = found == null ? null : describeNode(found, target == Secret.class);
         return new ManifestException(path, "expected " + describe(target) + (got == null ? "" : ", got " + got));
     }
@@ -255,14 +252,20 @@ final class ManifestErrors {
     }
 
     private static String expected(Class<?> target, Object value) {
-        String shown = target == Secret.class ? "a string" : show(value);
+        String shown = target == Secret.class ? "a value" : show(value);
         if (target != null && target.isEnum()) {
             List<String> names = enumNames(target);
             StringBuilder problem = new StringBuilder(shown).append(" is not one of ").append(String.join(", ", names));
             if (value instanceof String s) closest(s, names).ifPresent(c -> problem.append(" (did you mean \"").append(c).append("\"?)"));
             return problem.toString();
         }
-        return "expected " + describe(target) + ", got " + shown;
+        String got = target == Secret.class ? "a value" : switch (value) {
+            case String text -> "the string " + show(text);
+            case Number number -> "the number " + number;
+            case null -> "null";
+            default -> shown;
+        };
+        return "expected " + describe(target) + ", got " + got;
     }
 
     /** What a value of {@code type} looks like in a manifest, in words. */

@@ -64,12 +64,12 @@ public final class Manifests {
 
     /** Reads one YAML document as a {@code type} (a {@code PodSpec}, {@code TunnelSpec}, {@code PolicySet}...). */
     public static <T> T readYaml(String yaml, Class<T> type) {
-        return single(documents(YAML, yaml), type);
+        return single(documents(YAML, yaml), type, "documents");
     }
 
     /** Reads one JSON value as a {@code type}. */
     public static <T> T readJson(String json, Class<T> type) {
-        return single(documents(JSON, json), type);
+        return single(documents(JSON, json), type, "values");
     }
 
     /** {@code value} as YAML, without a leading {@code ---}. */
@@ -165,12 +165,12 @@ public final class Manifests {
         return ManifestErrors.describeNode(node, false);
     }
 
-    private static <T> T single(List<JsonNode> documents, Class<T> type) {
+    private static <T> T single(List<JsonNode> documents, Class<T> type, String documentWord) {
         List<Integer> present = new ArrayList<>();
         for (int d = 0; d < documents.size(); d++) if (documents.get(d) != null) present.add(d);
         if (present.isEmpty()) throw new ManifestException("", "the document is empty; expected " + ManifestErrors.describe(type));
         if (present.size() > 1) {
-            throw new ManifestException("", "has " + present.size() + " documents; expected one");
+            throw new ManifestException("", "has " + present.size() + " " + documentWord + "; expected one");
         }
         try {
             return convert(documents.get(present.getFirst()), type, "");
