@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  */
 final class ManifestErrors {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A qualified Java name such as {@code java.lang.Foo} in a library's message: not for a person's eyes. */
+    private static final Pattern JAVA_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z]");
     private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'");
     private static final int MAX_SHOWN_TEXT = 60;
 
@@ -231,7 +233,8 @@ final class ManifestErrors {
         Throwable cause = rootCause(e);
         return switch (cause) {
             case InvalidSpecException spec -> new ManifestException(path.isEmpty() ? spec.field() : spec.within(path).field(), spec.problem());
-            case IllegalArgumentException bad when bad.getMessage() != null -> new ManifestException(path, bad.getMessage());
+            case IllegalArgumentException bad when bad.getMessage() != null && !JAVA_NAME.matcher(bad.getMessage()).find() ->
+                    new ManifestException(path, bad.getMessage());
             case NullPointerException missing when missing.getMessage() != null && IDENTIFIER.matcher(missing.getMessage()).matches() ->
                     new ManifestException(join(path, missing.getMessage()), "is required");
             case null -> new ManifestException(path, "is not valid here");
