@@ -61,8 +61,11 @@ final class ManifestErrors {
     private ManifestErrors() {
     }
 
-    /** A syntax error while parsing a document. */
+    /** An error while parsing a document into a tree: bad syntax or a field given twice. */
     static ManifestException translate(JsonProcessingException e, DeserializationConfig config) {
+        if (e instanceof MismatchedInputException extra && extra.getOriginalMessage() != null && extra.getOriginalMessage().startsWith("Trailing token")) {
+            return new ManifestException("", located(extra, "a second value follows the first; give one value (a list holds several)"));
+        }
         return e instanceof JsonMappingException mapping ? translate(mapping, "", null, config) : syntax(e);
     }
 
@@ -115,14 +118,15 @@ final class ManifestErrors {
             }
             return new ManifestException("", problem.toString());
         }
-        JsonLocation where = e.getLocation();
         String problem = firstLine(e.getOriginalMessage());
         Matcher duplicate = DUPLICATE_FIELD.matcher(problem);
         if (duplicate.matches()) problem = "field \"" + duplicate.group(1) + "\" appears twice";
-        if (where != null && where.getLineNr() > 0) {
-            problem = "line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + problem;
-        }
-        return new ManifestException("", problem);
+        return new ManifestException("", located(e, problem));
+    }
+
+    private static String located(JsonProcessingException e, String problem) {
+        JsonLocation where = e.getLocation();
+        return where != null && where.getLineNr() > 0 ? "line " + where.getLineNr() + ", column " + where.getColumnNr() + ": " + problem : problem;
     }
 
     private static String at(Mark mark) {
@@ -187,14 +191,16 @@ final class ManifestErrors {
     }
 
     private static ManifestException badTypeId(InvalidTypeIdException e, String path) {
-        List<String> names = subtypeNames(e.getBaseType() == null ? null : e.getBaseType().getRawClass());
+        Class<?> base = e.getBaseType() == null ? null : e.getBaseType().getRawClass();
+        List<String> names = subtypeNames(base);
+        String property = typeIdProperty(base).orElse("type");
         String choices = names.isEmpty() ? "" : "; use one of " + String.join(", ", names);
         if (e.getTypeId() == null) {
-            return new ManifestException(path, "missing \"type\"" + choices);
+            return new ManifestException(path, "missing \"" + property + "\"" + choices);
         }
-        StringBuilder problem = new StringBuilder("\"").append(e.getTypeId()).append("\" is not a known type");
+        StringBuilder problem = new StringBuilder("\"").append(e.getTypeId()).append("\" is not a known ").append(property);
         closest(e.getTypeId(), names).ifPresent(s -> problem.append(" (did you mean \"").append(s).append("\"?)"));
-        return new ManifestException(join(path, "type"), problem.append(choices).toString());
+        return new ManifestException(join(path, property), problem.append(choices).toString());
     }
 
     private static ManifestException mismatch(MismatchedInputException e, String path, JsonNode found) {

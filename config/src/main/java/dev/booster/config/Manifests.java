@@ -64,12 +64,12 @@ public final class Manifests {
 
     /** Reads one YAML document as a {@code type} (a {@code PodSpec}, {@code TunnelSpec}, {@code PolicySet}...). */
     public static <T> T readYaml(String yaml, Class<T> type) {
-        return single(documents(YAML, yaml), type, "documents");
+        return single(documents(YAML, yaml), type);
     }
 
     /** Reads one JSON value as a {@code type}. */
     public static <T> T readJson(String json, Class<T> type) {
-        return single(documents(JSON, json), type, "values");
+        return single(documents(JSON, json), type);
     }
 
     /** {@code value} as YAML, without a leading {@code ---}. */
@@ -93,6 +93,7 @@ public final class Manifests {
 
     /** The documents of a YAML stream (a JSON text is one document); empty documents are null. */
     private static List<JsonNode> documents(ObjectMapper mapper, String text) {
+        if (mapper == JSON) return jsonDocument(text);
         List<JsonNode> documents = new ArrayList<>();
         try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(text)) {
             while (it.hasNextValue()) {
@@ -107,6 +108,16 @@ public final class Manifests {
             throw new UncheckedIOException(e);
         }
         return documents;
+    }
+
+    /** JSON holds one value; a top-level array is that value (a reading iterator would split it into its elements). */
+    private static List<JsonNode> jsonDocument(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return java.util.Collections.singletonList(isEmpty(node) ? null : node);
+        } catch (JsonProcessingException e) {
+            throw ManifestErrors.translate(e, JSON.getDeserializationConfig());
+        }
     }
 
     /** An empty YAML document reads as an empty string. */
@@ -165,12 +176,12 @@ public final class Manifests {
         return ManifestErrors.describeNode(node, false);
     }
 
-    private static <T> T single(List<JsonNode> documents, Class<T> type, String documentWord) {
+    private static <T> T single(List<JsonNode> documents, Class<T> type) {
         List<Integer> present = new ArrayList<>();
         for (int d = 0; d < documents.size(); d++) if (documents.get(d) != null) present.add(d);
         if (present.isEmpty()) throw new ManifestException("", "the document is empty; expected " + ManifestErrors.describe(type));
         if (present.size() > 1) {
-            throw new ManifestException("", "has " + present.size() + " " + documentWord + "; expected one");
+            throw new ManifestException("", "has " + present.size() + " documents; expected one");
         }
         try {
             return convert(documents.get(present.getFirst()), type, "");

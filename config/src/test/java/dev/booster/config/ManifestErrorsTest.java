@@ -90,7 +90,7 @@ class ManifestErrorsTest {
                         "spec.podSelector.matchLabels.app: label value \"-web-\" is invalid; use at most 63 characters of [A-Za-z0-9._-], starting and ending alphanumeric"),
                 Arguments.of("selector as text", policy("443").replace("podSelector:\n    matchLabels:\n      app: web", "podSelector: app=web"),
                         "spec.podSelector: expected an object, got the string \"app=web\""),
-                Arguments.of("missing namespace", policy("443").replace("  namespace: shop\n", ""),
+                Arguments.of("missing namespace, kubectl's status present", policy("443").replace("  namespace: shop\n", "") + "status: {}\n",
                         "metadata.namespace: is required for a NetworkPolicy (a GlobalNetworkPolicy has none)"),
                 Arguments.of("upper-case name", policy("443").replace("name: web", "name: Web"),
                         "metadata.name: \"Web\" is not a DNS subdomain name (lower case a-z, 0-9, '-' and '.')"),
@@ -231,8 +231,10 @@ class ManifestErrorsTest {
                 assertThrows(ManifestException.class, () -> Manifests.readYaml("workers: 1\n---\nworkers: 2\n", DataplaneConfig.class)).getMessage());
         assertEquals("the document is empty; expected an object",
                 assertThrows(ManifestException.class, () -> Manifests.readYaml("", DataplaneConfig.class)).getMessage());
-        assertEquals("has 2 values; expected one",
+        assertEquals("line 1, column 16: a second value follows the first; give one value (a list holds several)",
                 assertThrows(ManifestException.class, () -> Manifests.readJson("{\"workers\": 1} {\"workers\": 2}", DataplaneConfig.class)).getMessage());
+        assertEquals("the document is empty; expected an object",
+                assertThrows(ManifestException.class, () -> Manifests.readJson(" ", DataplaneConfig.class)).getMessage());
     }
 
     /** No Java class names, Jackson wording or stack trace text. */

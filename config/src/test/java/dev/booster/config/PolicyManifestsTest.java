@@ -255,6 +255,16 @@ class PolicyManifestsTest {
     }
 
     @Test
+    void aJsonArrayOfPoliciesIsAList() {
+        NetworkPolicy first = single("default-deny-ingress.yaml");
+        NetworkPolicy second = single("endport-range.yaml");
+        assertEquals(List.of(first, second), Manifests.policiesFromJson("[" + Manifests.toJson(first) + "," + Manifests.toJson(second) + "]"));
+        ManifestException e = org.junit.jupiter.api.Assertions.assertThrows(ManifestException.class,
+                () -> Manifests.policiesFromJson("[" + Manifests.toJson(first) + "," + Manifests.toJson(second).replace("32768", "70000") + "]"));
+        assertEquals("[1].spec.egress[0].ports[0].endPort: 70000 must be in 32000..65535 (not below port)", e.getMessage());
+    }
+
+    @Test
     void emptyInputHasNoPolicies() {
         assertEquals(List.of(), Manifests.policiesFromYaml(""));
         assertEquals(List.of(), Manifests.policiesFromYaml("---\n---\n"));
