@@ -20,8 +20,8 @@ public record Ip6Address(long high, long low) implements IpAddress {
         while (i < n) {
             int start = i;
             int value = 0;
-            while (i < n && Character.digit(text.charAt(i), 16) >= 0) {
-                value = value * 16 + Character.digit(text.charAt(i), 16);
+            while (i < n && AsciiHex.value(text.charAt(i)) >= 0) {
+                value = value * 16 + AsciiHex.value(text.charAt(i));
                 i++;
             }
             int len = i - start;

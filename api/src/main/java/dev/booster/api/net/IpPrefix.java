@@ -51,6 +51,9 @@ public record IpPrefix(IpAddress address, int length) {
         if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length after '/'; use 0.." + a.bitLength());
         }
+        if (len.length() > 1 && len.charAt(0) == '0') {
+            throw new IllegalArgumentException("\"" + text + "\" has a leading zero in its prefix length; write /" + Integer.parseInt(len));
+        }
         int length = Integer.parseInt(len);
         if (length > a.bitLength()) {
             throw new IllegalArgumentException("\"" + text + "\": prefix length " + length + " is out of range; use 0.." + a.bitLength());

@@ -26,8 +26,8 @@ public record MacAddress(long bits) {
         }
         long v = 0;
         for (int i = 0; i < 6; i++) {
-            int hi = Character.digit(text.charAt(3 * i), 16);
-            int lo = Character.digit(text.charAt(3 * i + 1), 16);
+            int hi = AsciiHex.value(text.charAt(3 * i));
+            int lo = AsciiHex.value(text.charAt(3 * i + 1));
             if (hi < 0 || lo < 0 || (i < 5 && text.charAt(3 * i + 2) != sep)) {
                 throw new IllegalArgumentException("\"" + text + "\" is not a MAC address: pair " + (i + 1) + " is not hex or the separators differ");
             }

@@ -1,5 +1,7 @@
 package dev.booster.api.pod;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
@@ -9,8 +11,16 @@ import java.util.Optional;
 
 /**
  * One network interface of a pod. Every kind has a name inside the pod, addresses, routes, an MTU and optionally a
- * fixed MAC; the kinds differ in how packets reach the dataplane.
+ * fixed MAC; the kinds differ in how packets reach the dataplane. In JSON/YAML the kind is the {@code type} field
+ * ({@code veth}, {@code tap}, {@code memif}, {@code afXdp}).
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Veth.class, name = "veth"),
+        @JsonSubTypes.Type(value = Tap.class, name = "tap"),
+        @JsonSubTypes.Type(value = Memif.class, name = "memif"),
+        @JsonSubTypes.Type(value = AfXdp.class, name = "afXdp")
+})
 public sealed interface InterfaceSpec permits Veth, Tap, Memif, AfXdp {
 
     /** The smallest and largest MTU Booster accepts. */
