@@ -35,7 +35,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * }</pre>
  */
 public final class XskSocket implements AutoCloseable {
-    /** How long {@link #open} keeps retrying a bind that fails with EBUSY; see {@link #createPatiently}. */
+    /**
+     * How long {@link #open} keeps retrying a bind that fails with EBUSY: the kernel lets go of a closed socket's
+     * queue in deferred work, so binding it again right after a close is refused for a few milliseconds.
+     */
     public static final Duration QUEUE_RELEASE_PATIENCE = Duration.ofSeconds(2);
 
     private final Libxdp libxdp;

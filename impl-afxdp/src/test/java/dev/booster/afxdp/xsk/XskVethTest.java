@@ -168,6 +168,43 @@ class XskVethTest {
     }
 
     @Test
+    void theBatchCallsAllocateNothingOnceWarm() {
+        openCopyMode();
+        MemorySegment frame = MemorySegment.ofArray(
+                UdpFrames.build(veth.hostMac, veth.peerMac, VethPair.HOST_IP, VethPair.PEER_IP, 40000, TX_PORT, new byte[18]));
+        long[] txAddrs = new long[1];
+        int[] txLens = {(int) frame.byteSize()};
+        long[] rxAddrs = new long[64];
+        int[] rxLens = new int[64];
+        FramePool frames = umem.frames();
+        MemorySegment area = umem.area();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+        Runnable rounds = () -> {
+            for (int i = 0; i < 20_000; i++) {
+                socket.refill(64);
+                frames.release(rxAddrs, socket.receive(rxAddrs, rxLens, rxAddrs.length));
+                long address = frames.allocate();
+                if (address != FramePool.NO_FRAME) {
+                    MemorySegment.copy(frame, 0, area, address, frame.byteSize());
+                    txAddrs[0] = address;
+                    if (socket.transmit(txAddrs, txLens, 1) == 0) frames.release(address);
+                }
+                socket.reclaimCompleted(64);
+            }
+        };
+        rounds.run(); // warm-up: lets the JIT compile the path
+        long before = threads.getCurrentThreadAllocatedBytes();
+        rounds.run();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertTrue(allocated < 4096, allocated + " bytes allocated by 20,000 rounds of refill/receive/transmit/reclaim");
+        assertTrue(socket.txWakeups() >= 20_000, "TX was kicked: " + socket.txWakeups());
+        assertEquals(0, socket.failedWakeups(), "wakeup errno " + socket.lastWakeupErrno());
+        assertEquals(0, frames.rejectedReleases());
+    }
+
+    @Test
     void theDefaultProgramIsAttachedWhileTheSocketIsOpenAndDetachedAfter() {
         assertEquals(0, XdpQuery.attachedProgramId(veth.host));
         openCopyMode();
