@@ -1,0 +1,256 @@
+package dev.booster.afxdp.ffi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libbpf calls Booster uses to load libxdp's default AF_XDP program itself and attach it through a BPF link
+ * (see {@code dev.booster.afxdp.xsk.XskProgram} for why), plus an XDP query and libbpf's error texts.
+ *
+ * <p>libbpf 1.x returns {@code -errno} from int functions and NULL (with errno set) from pointer functions; the
+ * wrappers turn both into {@link NativeCallException}.
+ */
+public final class Libbpf {
+    public static final NativeLibrary LIBRARY = new NativeLibrary("libbpf.so.1", "libbpf1", "AF_XDP programs and XDP queries need it");
+    /** libbpf's own error codes (LIBBPF_ERRNO__*) start here; {@link #strerror} knows their text. */
+    public static final int LIBBPF_ERRNO_START = 4000;
+    public static final int LIBBPF_ERRNO_END = 4100;
+    /** {@code enum bpf_attach_type}: BPF_XDP, for XDP links. */
+    public static final int BPF_XDP = 37;
+    /** {@code bpf_map_update_elem} flag: create or replace. */
+    public static final long BPF_ANY = 0;
+
+    /** The head of {@code struct bpf_link_create_opts} (libbpf reads only what {@code sz} covers). */
+    public static final StructLayout BPF_LINK_CREATE_OPTS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"),
+            JAVA_INT.withName("flags"),
+            MemoryLayout.paddingLayout(4)).withName("bpf_link_create_opts");
+
+    private static final int STRERROR_BUFFER = 256;
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static Libbpf instance;
+
+    // int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
+    private final MethodHandle bpfXdpQueryId;
+    // int libbpf_strerror(int err, char *buf, size_t size);
+    private final MethodHandle libbpfStrerror;
+    // struct bpf_object *bpf_object__open_file(const char *path, const struct bpf_object_open_opts *opts);
+    private final MethodHandle bpfObjectOpenFile;
+    // struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);
+    private final MethodHandle bpfObjectFindMapByName;
+    // struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj, const char *name);
+    private final MethodHandle bpfObjectFindProgramByName;
+    // int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
+    private final MethodHandle bpfMapSetMaxEntries;
+    // int bpf_object__load(struct bpf_object *obj);
+    private final MethodHandle bpfObjectLoad;
+    // void bpf_object__close(struct bpf_object *object);
+    private final MethodHandle bpfObjectClose;
+    // int bpf_program__fd(const struct bpf_program *prog);
+    private final MethodHandle bpfProgramFd;
+    // int bpf_map__fd(const struct bpf_map *map);
+    private final MethodHandle bpfMapFd;
+    // int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
+    private final MethodHandle bpfLinkCreate;
+    // int bpf_map_update_elem(int fd, const void *key, const void *value, __u64 flags);
+    private final MethodHandle bpfMapUpdateElem;
+    // int bpf_map_delete_elem(int fd, const void *key);
+    private final MethodHandle bpfMapDeleteElem;
+
+    private Libbpf() {
+        bpfXdpQueryId = LIBRARY.downcall("bpf_xdp_query_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        libbpfStrerror = LIBRARY.downcall("libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+        bpfObjectOpenFile = LIBRARY.downcall("bpf_object__open_file", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), ERRNO);
+        bpfObjectFindMapByName = LIBRARY.downcall("bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), ERRNO);
+        bpfObjectFindProgramByName = LIBRARY.downcall("bpf_object__find_program_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), ERRNO);
+        bpfMapSetMaxEntries = LIBRARY.downcall("bpf_map__set_max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        bpfObjectLoad = LIBRARY.downcall("bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        bpfObjectClose = LIBRARY.downcall("bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
+        bpfProgramFd = LIBRARY.downcall("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        bpfMapFd = LIBRARY.downcall("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        bpfLinkCreate = LIBRARY.downcall("bpf_link_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        bpfMapUpdateElem = LIBRARY.downcall("bpf_map_update_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        bpfMapDeleteElem = LIBRARY.downcall("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    /** The bindings, loading libbpf on first use; the exception names the package when it is missing. */
+    public static synchronized Libbpf load() {
+        if (instance == null) {
+            instance = new Libbpf();
+        }
+        return instance;
+    }
+
+    /** Empty when libbpf can be used; otherwise why not. Never throws. */
+    public static Optional<String> unavailableReason() {
+        try {
+            load();
+            return Optional.empty();
+        } catch (NativeLibraryUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** The id of the XDP program attached to {@code ifindex} in any mode, 0 when none is; {@code what} names the device. */
+    public int xdpQueryId(int ifindex, int flags, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment progId = arena.allocate(JAVA_INT);
+            int rc = (int) bpfXdpQueryId.invokeExact(ifindex, flags, progId);
+            check(rc, "bpf_xdp_query_id(" + what + ")");
+            return progId.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** libbpf's text for {@code err}, including its own LIBBPF_ERRNO__* codes. */
+    public String strerror(int err) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(STRERROR_BUFFER);
+            int rc = (int) libbpfStrerror.invokeExact(err, buffer, (long) STRERROR_BUFFER);
+            return rc == 0 ? buffer.getString(0) : "libbpf error " + err;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Opens (does not load) the BPF object file at {@code path}; returns the {@code struct bpf_object *}. */
+    public MemorySegment objectOpenFile(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.allocateCallState(arena);
+            MemorySegment object = (MemorySegment) bpfObjectOpenFile.invokeExact(state, arena.allocateFrom(path), MemorySegment.NULL);
+            checkPointer(object, state, "bpf_object__open_file(" + path + ")");
+            return object;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The map called {@code name} in {@code object}. */
+    public MemorySegment objectFindMapByName(MemorySegment object, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.allocateCallState(arena);
+            MemorySegment map = (MemorySegment) bpfObjectFindMapByName.invokeExact(state, object, arena.allocateFrom(name));
+            checkPointer(map, state, "bpf_object__find_map_by_name(" + name + ")");
+            return map;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** The program called {@code name} in {@code object}. */
+    public MemorySegment objectFindProgramByName(MemorySegment object, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.allocateCallState(arena);
+            MemorySegment program = (MemorySegment) bpfObjectFindProgramByName.invokeExact(state, object, arena.allocateFrom(name));
+            checkPointer(program, state, "bpf_object__find_program_by_name(" + name + ")");
+            return program;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Sets a map's size before the object is loaded; {@code what} names the map. */
+    public void mapSetMaxEntries(MemorySegment map, int maxEntries, String what) {
+        try {
+            check((int) bpfMapSetMaxEntries.invokeExact(map, maxEntries), "bpf_map__set_max_entries(" + what + ", " + maxEntries + ")");
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Creates the object's maps and loads its programs into the kernel (the verifier runs here). */
+    public void objectLoad(MemorySegment object, String what) {
+        try {
+            check((int) bpfObjectLoad.invokeExact(object), "bpf_object__load(" + what + ")");
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Closes the object's program and map descriptors and frees it. */
+    public void objectClose(MemorySegment object) {
+        try {
+            bpfObjectClose.invokeExact(object);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public int programFd(MemorySegment program, String what) {
+        try {
+            int fd = (int) bpfProgramFd.invokeExact(program);
+            check(fd, "bpf_program__fd(" + what + ")");
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    public int mapFd(MemorySegment map, String what) {
+        try {
+            int fd = (int) bpfMapFd.invokeExact(map);
+            check(fd, "bpf_map__fd(" + what + ")");
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Attaches {@code programFd} to {@code targetFd} (an ifindex for {@link #BPF_XDP}) as a BPF link and returns
+     * the link's descriptor: closing it detaches the program, whatever namespace the closing thread is in.
+     */
+    public int linkCreate(int programFd, int targetFd, int attachType, int flags, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(BPF_LINK_CREATE_OPTS);
+            opts.set(JAVA_LONG, 0, BPF_LINK_CREATE_OPTS.byteSize());
+            opts.set(JAVA_INT, 8, flags);
+            int fd = (int) bpfLinkCreate.invokeExact(programFd, targetFd, attachType, opts);
+            check(fd, "bpf_link_create(" + what + ")");
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** {@code map[key] = value} for int keys and values (an XSKMAP: queue id to socket descriptor). */
+    public void mapUpdateInt(int mapFd, int key, int value, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) bpfMapUpdateElem.invokeExact(mapFd, arena.allocateFrom(JAVA_INT, key), arena.allocateFrom(JAVA_INT, value), BPF_ANY);
+            check(rc, "bpf_map_update_elem(" + what + ")");
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Deletes {@code map[key]} for an int key; returns the raw result (-ENOENT when there was none). */
+    public int mapDeleteInt(int mapFd, int key) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) bpfMapDeleteElem.invokeExact(mapFd, arena.allocateFrom(JAVA_INT, key));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    private static void check(int rc, String call) {
+        if (rc < 0) throw new NativeCallException(call, -rc);
+    }
+
+    private static void checkPointer(MemorySegment pointer, MemorySegment state, String call) {
+        if (pointer.address() == 0) {
+            int errno = Libc.errno(state);
+            throw new NativeCallException(call, errno == 0 ? Errno.ENOENT : errno);
+        }
+    }
+}

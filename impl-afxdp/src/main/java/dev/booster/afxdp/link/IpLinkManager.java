@@ -1,0 +1,221 @@
+package dev.booster.afxdp.link;
+
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.net.InterfaceAddress;
+import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.net.Route;
+import dev.booster.api.pod.InterfaceNames;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link LinkManager} that runs iproute2's {@code ip} (argv, no shell), one command per call, each with a timeout.
+ * A stopgap until a netlink implementation replaces it; the interface is what callers should depend on.
+ */
+public final class IpLinkManager implements LinkManager {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
+
+    private static final Pattern IFINDEX = Pattern.compile("\"ifindex\":(\\d+)");
+    private static final Pattern IFNAME = Pattern.compile("\"ifname\":\"([^\"]+)\"");
+    private static final Pattern MTU = Pattern.compile("\"mtu\":(\\d+)");
+    private static final Pattern FLAGS = Pattern.compile("\"flags\":\\[([^\\]]*)\\]");
+    private static final Pattern ADDRESS = Pattern.compile("\"address\":\"([0-9a-fA-F:]{17})\"");
+    private static final Pattern XDP_PROGRAM = Pattern.compile("\"xdp\":\\{.*?\"id\":(\\d+)");
+    private static final Pattern RX = Pattern.compile("\"rx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
+    private static final Pattern TX = Pattern.compile("\"tx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
+
+    private final CommandRunner runner;
+    private final Duration timeout;
+    private final String ip;
+
+    /** Runs {@code ip} from the PATH as child processes, 10 s per command. */
+    public IpLinkManager() {
+        this(CommandRunner.processes(), DEFAULT_TIMEOUT, "ip");
+    }
+
+    public IpLinkManager(CommandRunner runner, Duration timeout, String ipBinary) {
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.ip = Objects.requireNonNull(ipBinary, "ipBinary");
+    }
+
+    @Override
+    public void addNamespace(String name) {
+        run(List.of(ip, "netns", "add", Namespace.check(name)));
+    }
+
+    @Override
+    public boolean deleteNamespace(String name) {
+        Namespace.check(name);
+        if (!namespaceExists(name)) return false;
+        run(List.of(ip, "netns", "del", name));
+        return true;
+    }
+
+    @Override
+    public boolean namespaceExists(String name) {
+        return namespaces().contains(Namespace.check(name));
+    }
+
+    @Override
+    public List<String> namespaces() {
+        String out = run(List.of(ip, "netns", "list")).stdout();
+        List<String> names = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty()) continue;
+            int space = trimmed.indexOf(' ');
+            names.add(space < 0 ? trimmed : trimmed.substring(0, space));
+        }
+        return names;
+    }
+
+    @Override
+    public void addVethPair(String name, String peerName) {
+        InterfaceNames.check("name", name);
+        InterfaceNames.check("peerName", peerName);
+        if (name.equals(peerName)) throw new InvalidSpecException("peerName", "\"" + peerName + "\" is the same as the other end");
+        run(List.of(ip, "link", "add", name, "type", "veth", "peer", "name", peerName));
+    }
+
+    @Override
+    public void moveToNamespace(String link, String netns) {
+        InterfaceNames.check("link", link);
+        Namespace.check(netns);
+        run(List.of(ip, "link", "set", "dev", link, "netns", netns));
+    }
+
+    @Override
+    public boolean deleteLink(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        CommandResult result = runner.run(command(ns, "link", "del", "dev", link), timeout);
+        // Asking first would race anyway (a namespace being torn down takes its veth ends with it, asynchronously).
+        if (!result.succeeded() && isNoSuchDevice(result.stderr())) return false;
+        result.orThrow();
+        return true;
+    }
+
+    private static boolean isNoSuchDevice(String stderr) {
+        return stderr.contains("does not exist") || stderr.contains("Cannot find device");
+    }
+
+    @Override
+    public boolean linkExists(Namespace ns, String link) {
+        return showLink(ns, link).isPresent();
+    }
+
+    @Override
+    public Optional<LinkInfo> link(Namespace ns, String link) {
+        return showLink(ns, link).map(IpLinkManager::parseLink);
+    }
+
+    private Optional<String> showLink(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        CommandResult result = runner.run(command(ns, "-j", "-s", "link", "show", "dev", link), timeout);
+        if (result.succeeded()) return Optional.of(result.stdout());
+        if (isNoSuchDevice(result.stderr())) return Optional.empty();
+        throw new CommandFailedException(result.command(), result.exitCode(), result.stderr());
+    }
+
+    @Override
+    public void setMac(Namespace ns, String link, MacAddress mac) {
+        InterfaceNames.check("link", link);
+        if (mac.isMulticast()) throw new InvalidSpecException("mac", mac + " is a multicast address; a link needs a unicast one");
+        run(command(ns, "link", "set", "dev", link, "address", mac.toString()));
+    }
+
+    @Override
+    public void setMtu(Namespace ns, String link, int mtu) {
+        InterfaceNames.check("link", link);
+        if (mtu < MIN_MTU || mtu > MAX_MTU) throw new InvalidSpecException("mtu", mtu + " is out of range; use " + MIN_MTU + ".." + MAX_MTU);
+        run(command(ns, "link", "set", "dev", link, "mtu", Integer.toString(mtu)));
+    }
+
+    @Override
+    public void setUp(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "link", "set", "dev", link, "up"));
+    }
+
+    @Override
+    public void setDown(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "link", "set", "dev", link, "down"));
+    }
+
+    @Override
+    public void addAddress(Namespace ns, String link, InterfaceAddress address) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "address", "add", address.toString(), "dev", link));
+    }
+
+    @Override
+    public void addRoute(Namespace ns, String link, Route route) {
+        InterfaceNames.check("link", link);
+        List<String> args = new ArrayList<>(List.of("route", "add", route.destination().toString()));
+        route.gateway().ifPresent(gateway -> {
+            args.add("via");
+            args.add(gateway.toString());
+        });
+        args.add("dev");
+        args.add(link);
+        run(command(ns, args.toArray(String[]::new)));
+    }
+
+    @Override
+    public void addNeighbor(Namespace ns, String link, IpAddress address, MacAddress mac) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "neigh", "replace", address.toString(), "lladdr", mac.toString(), "dev", link, "nud", "permanent"));
+    }
+
+    private List<String> command(Namespace ns, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ip);
+        if (ns instanceof Namespace.Named named) {
+            command.add("-n");
+            command.add(named.name());
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private CommandResult run(List<String> command) {
+        return runner.run(command, timeout).orThrow();
+    }
+
+    /** Reads the one link in {@code ip -j -s link show dev X} output. */
+    static LinkInfo parseLink(String json) {
+        Matcher flags = find(FLAGS, json);
+        Matcher xdp = XDP_PROGRAM.matcher(json);
+        Matcher rx = RX.matcher(json);
+        Matcher tx = TX.matcher(json);
+        boolean hasRx = rx.find();
+        boolean hasTx = tx.find();
+        return new LinkInfo(
+                find(IFNAME, json).group(1),
+                Integer.parseInt(find(IFINDEX, json).group(1)),
+                Integer.parseInt(find(MTU, json).group(1)),
+                MacAddress.parse(find(ADDRESS, json).group(1)),
+                flags.group(1).contains("\"UP\""),
+                xdp.find() ? Integer.parseInt(xdp.group(1)) : 0,
+                hasRx ? Long.parseLong(rx.group(2)) : 0,
+                hasRx ? Long.parseLong(rx.group(1)) : 0,
+                hasTx ? Long.parseLong(tx.group(2)) : 0,
+                hasTx ? Long.parseLong(tx.group(1)) : 0);
+    }
+
+    private static Matcher find(Pattern pattern, String json) {
+        Matcher m = pattern.matcher(json);
+        if (!m.find()) throw new IllegalStateException("ip -j output has no " + pattern.pattern() + ": " + json);
+        return m;
+    }
+}

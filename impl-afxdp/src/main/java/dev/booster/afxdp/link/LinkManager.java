@@ -1,0 +1,56 @@
+package dev.booster.afxdp.link;
+
+import dev.booster.api.net.InterfaceAddress;
+import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.net.Route;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Host network plumbing: namespaces, veth pairs, link settings, addresses, routes, neighbours. Every name is
+ * validated (IFNAMSIZ for links) before anything runs; failures carry what the host said. Deletions are
+ * idempotent so cleanup code can call them unconditionally.
+ */
+public interface LinkManager {
+    /** {@code ip netns add}. */
+    void addNamespace(String name);
+
+    /** Deletes the namespace and, with it, every link inside; false when there was none. */
+    boolean deleteNamespace(String name);
+
+    boolean namespaceExists(String name);
+
+    List<String> namespaces();
+
+    /** Creates a veth pair {@code name} &lt;-&gt; {@code peerName} in the host namespace, both down. */
+    void addVethPair(String name, String peerName);
+
+    /** Moves host link {@code link} into namespace {@code netns} (it goes down and loses its addresses). */
+    void moveToNamespace(String link, String netns);
+
+    /** Deletes the link (for a veth, both ends); false when there was none. */
+    boolean deleteLink(Namespace ns, String link);
+
+    boolean linkExists(Namespace ns, String link);
+
+    /** The link's state and counters, empty when there is no such link. */
+    Optional<LinkInfo> link(Namespace ns, String link);
+
+    void setMac(Namespace ns, String link, MacAddress mac);
+
+    void setMtu(Namespace ns, String link, int mtu);
+
+    void setUp(Namespace ns, String link);
+
+    void setDown(Namespace ns, String link);
+
+    void addAddress(Namespace ns, String link, InterfaceAddress address);
+
+    /** Adds {@code route} out of {@code link} (via its gateway, or on-link). */
+    void addRoute(Namespace ns, String link, Route route);
+
+    /** A permanent neighbour entry: {@code address} is at {@code mac} on {@code link}, so no ARP/ND is needed. */
+    void addNeighbor(Namespace ns, String link, IpAddress address, MacAddress mac);
+}

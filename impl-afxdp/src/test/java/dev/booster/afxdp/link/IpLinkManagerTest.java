@@ -1,0 +1,123 @@
+package dev.booster.afxdp.link;
+
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.net.InterfaceAddress;
+import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpPrefix;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.net.Route;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The `ip` command lines IpLinkManager runs, and what it makes of their output, without running anything. */
+class IpLinkManagerTest {
+    private final List<List<String>> ran = new ArrayList<>();
+    private Function<List<String>, CommandResult> answer = command -> new CommandResult(command, 0, "", "");
+    private final IpLinkManager links = new IpLinkManager((command, timeout) -> {
+        ran.add(command);
+        return answer.apply(command);
+    }, Duration.ofSeconds(1), "ip");
+
+    private static final Namespace.Named POD = Namespace.named("pod-a");
+
+    @Test
+    void buildsTheExpectedCommands() {
+        links.addNamespace("pod-a");
+        links.addVethPair("veth0", "eth0");
+        links.moveToNamespace("eth0", "pod-a");
+        links.setMac(POD, "eth0", MacAddress.parse("02:00:00:00:00:05"));
+        links.setMtu(Namespace.host(), "veth0", 1450);
+        links.setUp(POD, "eth0");
+        links.setDown(Namespace.host(), "veth0");
+        links.addAddress(POD, "eth0", InterfaceAddress.parse("10.1.0.5/24"));
+        links.addRoute(POD, "eth0", Route.via(IpPrefix.parse("0.0.0.0/0"), IpAddress.parse("10.1.0.1")));
+        links.addRoute(POD, "eth0", Route.onLink(IpPrefix.parse("10.1.0.1/32")));
+        links.addNeighbor(POD, "eth0", IpAddress.parse("10.1.0.1"), MacAddress.parse("02:00:00:00:00:01"));
+        assertEquals(List.of(
+                List.of("ip", "netns", "add", "pod-a"),
+                List.of("ip", "link", "add", "veth0", "type", "veth", "peer", "name", "eth0"),
+                List.of("ip", "link", "set", "dev", "eth0", "netns", "pod-a"),
+                List.of("ip", "-n", "pod-a", "link", "set", "dev", "eth0", "address", "02:00:00:00:00:05"),
+                List.of("ip", "link", "set", "dev", "veth0", "mtu", "1450"),
+                List.of("ip", "-n", "pod-a", "link", "set", "dev", "eth0", "up"),
+                List.of("ip", "link", "set", "dev", "veth0", "down"),
+                List.of("ip", "-n", "pod-a", "address", "add", "10.1.0.5/24", "dev", "eth0"),
+                List.of("ip", "-n", "pod-a", "route", "add", "0.0.0.0/0", "via", "10.1.0.1", "dev", "eth0"),
+                List.of("ip", "-n", "pod-a", "route", "add", "10.1.0.1/32", "dev", "eth0"),
+                List.of("ip", "-n", "pod-a", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "permanent")),
+                ran);
+    }
+
+    @Test
+    void invalidNamesAndValuesNeverReachTheHost() {
+        assertThrows(InvalidSpecException.class, () -> links.addVethPair("a-name-that-is-too-long", "eth0"));
+        assertThrows(InvalidSpecException.class, () -> links.addVethPair("veth0", "eth 0"));
+        assertThrows(InvalidSpecException.class, () -> links.addVethPair("veth0", "veth0"));
+        assertThrows(InvalidSpecException.class, () -> links.addNamespace("../etc"));
+        assertThrows(InvalidSpecException.class, () -> links.addNamespace("-n"));
+        assertThrows(InvalidSpecException.class, () -> links.setMtu(POD, "eth0", 67));
+        assertThrows(InvalidSpecException.class, () -> links.setMac(POD, "eth0", MacAddress.BROADCAST));
+        assertThrows(InvalidSpecException.class, () -> Namespace.named("x".repeat(65)));
+        assertTrue(ran.isEmpty(), "ran " + ran);
+    }
+
+    @Test
+    void failuresCarryTheCommandAndItsStderr() {
+        answer = command -> new CommandResult(command, 2, "", "RTNETLINK answers: File exists\n");
+        CommandFailedException e = assertThrows(CommandFailedException.class, () -> links.addVethPair("veth0", "eth0"));
+        assertEquals("`ip link add veth0 type veth peer name eth0` failed with exit code 2: RTNETLINK answers: File exists", e.getMessage());
+        assertEquals(2, e.exitCode());
+    }
+
+    @Test
+    void deletingWhatIsGoneIsNotAnError() {
+        answer = command -> new CommandResult(command, 1, "", "Cannot find device \"veth0\"\n");
+        assertFalse(links.deleteLink(Namespace.host(), "veth0"));
+        answer = command -> new CommandResult(command, 1, "", "Device \"veth0\" does not exist.\n");
+        assertFalse(links.linkExists(Namespace.host(), "veth0"));
+        answer = command -> new CommandResult(command, 0, "other (id: 1)\n", "");
+        assertFalse(links.deleteNamespace("pod-a"));
+        assertEquals(List.of("ip", "netns", "list"), ran.getLast(), "asked, did not delete");
+    }
+
+    @Test
+    void listsNamespacesWithOrWithoutIds() {
+        answer = command -> new CommandResult(command, 0, "pod-b (id: 3)\npod-a\n\n", "");
+        assertEquals(List.of("pod-b", "pod-a"), links.namespaces());
+        assertTrue(links.namespaceExists("pod-a"));
+    }
+
+    @Test
+    void readsLinkStateAndCountersFromIpJson() {
+        // Captured from `ip -j -s link show dev bxe1` on kernel 6.18 with an XDP program attached.
+        String json = "[{\"ifindex\":14,\"link\":\"bxe1p\",\"ifname\":\"bxe1\",\"flags\":[\"NO-CARRIER\",\"BROADCAST\",\"MULTICAST\",\"UP\",\"M-DOWN\"],"
+                + "\"mtu\":1500,\"xdp\":{\"mode\":1,\"prog\":{\"id\":187,\"name\":\"xdp_dispatcher\",\"tag\":\"36f4647d2e298650\",\"jited\":1},"
+                + "\"attached\":[{\"mode\":1,\"prog\":{\"id\":187,\"name\":\"xdp_dispatcher\",\"tag\":\"36f4647d2e298650\",\"jited\":1}}]},"
+                + "\"qdisc\":\"noqueue\",\"operstate\":\"LOWERLAYERDOWN\",\"linkmode\":\"DEFAULT\",\"group\":\"default\",\"txqlen\":1000,"
+                + "\"link_type\":\"ether\",\"address\":\"82:98:db:a8:6f:88\",\"broadcast\":\"ff:ff:ff:ff:ff:ff\","
+                + "\"stats64\":{\"rx\":{\"bytes\":1234,\"packets\":5,\"errors\":0,\"dropped\":0,\"over_errors\":0,\"multicast\":0},"
+                + "\"tx\":{\"bytes\":99,\"packets\":2,\"errors\":0,\"dropped\":0,\"carrier_errors\":0,\"collisions\":0}}}]";
+        answer = command -> new CommandResult(command, 0, json, "");
+        LinkInfo info = links.link(Namespace.host(), "bxe1").orElseThrow();
+        assertEquals(new LinkInfo("bxe1", 14, 1500, MacAddress.parse("82:98:db:a8:6f:88"), true, 187, 5, 1234, 2, 99), info);
+        assertEquals(List.of("ip", "-j", "-s", "link", "show", "dev", "bxe1"), ran.getLast());
+
+        String down = "[{\"ifindex\":13,\"link\":\"bxe1\",\"ifname\":\"bxe1p\",\"flags\":[\"BROADCAST\",\"MULTICAST\"],\"mtu\":1400,"
+                + "\"qdisc\":\"noop\",\"operstate\":\"DOWN\",\"address\":\"a2:a5:5f:4b:04:26\",\"broadcast\":\"ff:ff:ff:ff:ff:ff\"}]";
+        answer = command -> new CommandResult(command, 0, down, "");
+        LinkInfo peer = links.link(POD, "bxe1p").orElseThrow();
+        assertFalse(peer.up());
+        assertFalse(peer.hasXdpProgram());
+        assertEquals(1400, peer.mtu());
+        assertEquals(List.of("ip", "-n", "pod-a", "-j", "-s", "link", "show", "dev", "bxe1p"), ran.getLast());
+    }
+}

@@ -1,0 +1,156 @@
+package dev.booster.afxdp.xsk;
+
+import dev.booster.afxdp.link.CommandResult;
+import dev.booster.afxdp.link.CommandRunner;
+import dev.booster.afxdp.testing.Privileged;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Creating and closing sockets over and over leaves nothing behind: no veth, no descriptors, no XDP program
+ * attached or loaded on our behalf.
+ */
+@Tag("privileged")
+class XskLeakTest {
+    private static final int CYCLES = Integer.getInteger("booster.afxdp.leakCycles", 200);
+    private static final int WARMUP_CYCLES = 3;
+    /** Veth pairs made (and deleted) per `ip -batch` run: one `ip` process per pair would make this test ten times slower. */
+    private static final int PAIRS_PER_BATCH = 50;
+
+    private final String prefix = Privileged.uniqueName("l", "");
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Privileged.assumeAfXdp();
+        if (prefix.length() + 4 > 15) throw new IllegalStateException(prefix + " leaves no room for a pair number");
+    }
+
+    @Test
+    void twoHundredOpenCloseCyclesLeakNothing() {
+        cycles(0, WARMUP_CYCLES);
+        Map<String, Integer> fdsBefore = openDescriptorKinds();
+        long programsHeldBefore = bpfProgramsHeldByThisProcess();
+
+        cycles(WARMUP_CYCLES, CYCLES);
+
+        String leftovers = CommandRunner.processes().run(List.of("ip", "-br", "link"), Duration.ofSeconds(10)).orThrow().stdout();
+        assertFalse(leftovers.contains(prefix), "no test veth is left:\n" + leftovers);
+        Map<String, Integer> fdsAfter = openDescriptorKinds();
+        assertEquals(fdsBefore.getOrDefault("socket", 0), fdsAfter.getOrDefault("socket", 0), "sockets open: " + fdsAfter);
+        assertEquals(fdsBefore.getOrDefault("bpf", 0), fdsAfter.getOrDefault("bpf", 0), "BPF objects open: " + fdsAfter);
+        int totalBefore = fdsBefore.values().stream().mapToInt(Integer::intValue).sum();
+        int totalAfter = fdsAfter.values().stream().mapToInt(Integer::intValue).sum();
+        // A leak per cycle would show as hundreds; a jar the JVM opens lazily meanwhile shows as one or two.
+        assertTrue(totalAfter - totalBefore < 5, "descriptors went from " + fdsBefore + " to " + fdsAfter);
+        assertEquals(programsHeldBefore, bpfProgramsHeldByThisProcess(), "BPF programs this JVM holds (bpftool prog)");
+    }
+
+    /** Cycles numbered {@code from} until {@code to}: a fresh veth each, an XSK on it, closed, the veth deleted. */
+    private void cycles(int from, int to) {
+        for (int start = from; start < to; start += PAIRS_PER_BATCH) {
+            List<String> hosts = new ArrayList<>();
+            for (int i = start; i < Math.min(to, start + PAIRS_PER_BATCH); i++) hosts.add(prefix + i);
+            batch(hosts.stream().map(h -> "link add " + h + " type veth peer name " + h + "p").toList());
+            created.addAll(hosts);
+            for (String host : hosts) cycle(host);
+            deletePairs(hosts);
+        }
+    }
+
+    @SuppressWarnings("try") // closing the socket early, inside the block, is the point: detach is checked before the UMEM goes
+    private void cycle(String host) {
+        try (Umem umem = Umem.create(UmemConfig.defaults().withFrameCount(64).withRingSizes(64, 64));
+             XskSocket socket = XskSocket.open(umem, host, 0,
+                     XskConfig.defaults().withBindMode(BindMode.COPY).withRingSizes(64, 64))) {
+            assertEquals(64, socket.refill(64));
+            assertNotEquals(0, XdpQuery.attachedProgramId(host), "program attached while the socket is open");
+            socket.close();
+            assertEquals(0, XdpQuery.attachedProgramId(host), "program detached once the socket closed");
+        }
+    }
+
+    private void deletePairs(List<String> hosts) {
+        if (hosts.isEmpty()) return;
+        batch(hosts.stream().map(h -> "link del " + h).toList());
+        created.removeAll(hosts);
+    }
+
+    @AfterEach
+    void removeWhatAFailedCycleLeft() {
+        // -force: carry on past pairs that are already gone.
+        if (!created.isEmpty()) batch(created.stream().map(h -> "link del " + h).toList(), "-force");
+        created.clear();
+    }
+
+    private static void batch(List<String> ipCommands, String... options) {
+        try {
+            Path file = Files.createTempFile("booster-leak", ".ip");
+            try {
+                Files.write(file, ipCommands);
+                List<String> command = new ArrayList<>(List.of("ip"));
+                command.addAll(List.of(options));
+                command.addAll(List.of("-batch", file.toString()));
+                CommandResult result = CommandRunner.processes().run(command, Duration.ofSeconds(60));
+                if (options.length == 0) result.orThrow();
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Open descriptors of this process by kind: "socket", "bpf" (anon_inode:bpf-prog/map/link), "pipe", "file"... */
+    private static Map<String, Integer> openDescriptorKinds() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue; // the descriptor listing itself, closed meanwhile
+                }
+                String kind = target.startsWith("socket:") ? "socket"
+                        : target.startsWith("anon_inode:bpf") ? "bpf"
+                        : target.startsWith("pipe:") ? "pipe"
+                        : target.startsWith("anon_inode:") ? target
+                        : "file";
+                kinds.merge(kind, 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return kinds;
+    }
+
+    /** BPF programs that bpftool says this process holds a descriptor to (other processes' programs do not count). */
+    private static long bpfProgramsHeldByThisProcess() {
+        String json = CommandRunner.processes().run(List.of("bpftool", "-j", "prog", "show"), Duration.ofSeconds(20)).orThrow().stdout();
+        Matcher m = Pattern.compile("\"pid\":" + ProcessHandle.current().pid() + "\\b").matcher(json);
+        long count = 0;
+        while (m.find()) count++;
+        return count;
+    }
+}
