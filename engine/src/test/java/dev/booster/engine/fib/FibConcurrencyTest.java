@@ -28,29 +28,32 @@ class FibConcurrencyTest {
     @Test
     void ip4ReadersNeverSeeATornUpdate() throws Exception {
         Ip4Fib fib = new Ip4Fib();
-        int watchedBlock = 0x0A00_0000; // 10.0.0.0/8
-        int otherBlock = 0x0B00_0000;   // 11.0.0.0/8
-        fib.add(watchedBlock, 8, WATCHED);
-        fib.add(otherBlock, 8, 9);
+        int watchedBlock = 0x0A00_0000; // 10.0.0.0/14
+        int otherBlock = 0x0B00_0000;   // 11.0.0.0/14
+        int blockBits = 0x0003_FFFF;
+        fib.add(watchedBlock, 14, WATCHED);
+        fib.add(otherBlock, 14, 9);
 
+        // Few live routes over few /16s: plies are created, emptied, collapsed and handed to the other block all the
+        // time, right where the readers look.
         Runnable writer = () -> {
             SplittableRandom random = new SplittableRandom(1);
             List<int[]> live = new ArrayList<>();
             for (int i = 0; i < WRITER_OPERATIONS; i++) {
-                if (live.size() > 3_000 || (!live.isEmpty() && random.nextInt(3) == 0)) {
+                if (live.size() > 24 || (!live.isEmpty() && random.nextBoolean())) {
                     int[] route = live.remove(random.nextInt(live.size()));
                     fib.remove(route[0], route[1]);
                 } else {
-                    int length = 9 + random.nextInt(24);
+                    int length = 15 + random.nextInt(18);
                     boolean watched = random.nextBoolean();
                     int block = watched ? watchedBlock : otherBlock;
-                    int prefix = (block | (random.nextInt() & 0x00FF_FFFF)) & Ip4Fib.mask(length);
+                    int prefix = (block | (random.nextInt() & blockBits)) & Ip4Fib.mask(length);
                     fib.add(prefix, length, watched ? WATCHED : 10 + random.nextInt(100));
                     live.add(new int[]{prefix, length});
                 }
             }
         };
-        LongUnaryOperator lookupInWatchedBlock = bits -> fib.lookup(watchedBlock | ((int) bits & 0x00FF_FFFF));
+        LongUnaryOperator lookupInWatchedBlock = bits -> fib.lookup(watchedBlock | ((int) bits & blockBits));
         runReadersAgainst(writer, lookupInWatchedBlock);
         assertEquals(WATCHED, fib.lookup(watchedBlock));
     }
@@ -58,23 +61,25 @@ class FibConcurrencyTest {
     @Test
     void ip6ReadersNeverSeeATornUpdate() throws Exception {
         Ip6Fib fib = new Ip6Fib();
-        long watchedBlock = 0xFD00_0000_0000_0000L; // fd00::/16
-        long otherBlock = 0xFD01_0000_0000_0000L;   // fd01::/16
-        fib.add(watchedBlock, 0, 16, WATCHED);
-        fib.add(otherBlock, 0, 16, 9);
+        long watchedBlock = 0xFD00_0000_0000_0000L; // fd00::/60
+        long otherBlock = 0xFD01_0000_0000_0000L;   // fd01::/60
+        fib.add(watchedBlock, 0, 60, WATCHED);
+        fib.add(otherBlock, 0, 60, 9);
 
+        // Few live routes under few /64s: tables appear, fill with tombstones, are rebuilt and vanish all the time.
+        int[] lengths = {61, 62, 63, 64, 96, 120, 124, 126, 127, 128};
         Runnable writer = () -> {
             SplittableRandom random = new SplittableRandom(2);
             List<long[]> live = new ArrayList<>();
             for (int i = 0; i < WRITER_OPERATIONS; i++) {
-                if (live.size() > 3_000 || (!live.isEmpty() && random.nextInt(3) == 0)) {
+                if (live.size() > 24 || (!live.isEmpty() && random.nextBoolean())) {
                     long[] route = live.remove(random.nextInt(live.size()));
                     fib.remove(route[0], route[1], (int) route[2]);
                 } else {
-                    int length = 17 + random.nextInt(112);
+                    int length = lengths[random.nextInt(lengths.length)];
                     boolean watched = random.nextBoolean();
-                    long high = (watched ? watchedBlock : otherBlock) | (random.nextLong() & 0x0000_0000_0000_FFFFL);
-                    long low = random.nextLong() & 0xFFL;
+                    long high = (watched ? watchedBlock : otherBlock) | (random.nextLong() & 0xFL);
+                    long low = random.nextLong() & 0xFL;
                     high &= Ip6PrefixTable.maskHigh(length);
                     low &= Ip6PrefixTable.maskLow(length);
                     fib.add(high, low, length, watched ? WATCHED : 10 + random.nextInt(100));
@@ -82,7 +87,7 @@ class FibConcurrencyTest {
                 }
             }
         };
-        LongUnaryOperator lookupInWatchedBlock = bits -> fib.lookup(watchedBlock | (bits & 0xFFFF), bits >>> 56);
+        LongUnaryOperator lookupInWatchedBlock = bits -> fib.lookup(watchedBlock | (bits & 0xF), bits >>> 60);
         runReadersAgainst(writer, lookupInWatchedBlock);
         assertEquals(WATCHED, fib.lookup(watchedBlock, 0));
     }
