@@ -7,6 +7,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConntrackPropertyTest {
     private static final int CAPACITY = 4;
-    private static final Timeouts TIMEOUTS = new Timeouts(200, 30, 50, 20, 80);
+    private static final Timeouts TIMEOUTS = new Timeouts(400, 60, 100, 40, 160);
 
     record Key(long srcHigh, long srcLow, long dstHigh, long dstLow, int protocol, int srcPort, int dstPort) {
         Key reversed() {
@@ -113,6 +115,7 @@ class ConntrackPropertyTest {
     }
 
     @Property(tries = 500)
+    @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
     void behavesLikeAMapOfFlows(@ForAll("steps") List<Step> steps) {
         Conntrack table = new Conntrack(CAPACITY, TIMEOUTS);
         Map<Key, ModelFlow> model = new HashMap<>();
@@ -129,8 +132,10 @@ class ConntrackPropertyTest {
                             key.srcPort(), key.dstPort(), now);
                     if (expected == null) {
                         assertEquals(Conntrack.NONE, handle, () -> "lookup " + key + " at " + at);
+                        Statistics.label("lookup").collect("none");
                         break;
                     }
+                    Statistics.label("lookup").collect(Conntrack.isReply(handle) ? "reply" : "original");
                     assertEquals(expected.flow, handle >>> 1, () -> "lookup " + key + " at " + at);
                     assertEquals(!expected.key.equals(key), Conntrack.isReply(handle), () -> "direction of " + key);
                     assertEquals(expected.tag, table.tag(handle));
@@ -139,6 +144,7 @@ class ConntrackPropertyTest {
                         expected.lastSeen = now;
                         if (key.protocol() == 6) {
                             expected.tcpState = referenceTcpTransition(expected.tcpState, l.tcpFlags());
+                            Statistics.label("tcp state").collect(expected.tcpState);
                         }
                     } else {
                         table.setTag(handle, l.newTag());
@@ -153,9 +159,11 @@ class ConntrackPropertyTest {
                     if (existing != null) {
                         assertEquals(existing.flow, handle >>> 1, () -> "create of live " + key);
                         assertEquals(!existing.key.equals(key), Conntrack.isReply(handle));
+                        Statistics.label("create").collect("existing");
                     } else if (liveCount(model, now) == CAPACITY) {
                         assertEquals(Conntrack.FULL, handle, () -> "create " + key + " in a full table at " + at);
                         fullDrops++;
+                        Statistics.label("create").collect("full");
                     } else {
                         assertTrue(handle >= 0, () -> "create " + key + " at " + at + " gave " + handle);
                         assertFalse(Conntrack.isReply(handle));
@@ -166,6 +174,7 @@ class ConntrackPropertyTest {
                         }
                         model.values().removeIf(f -> f.flow == handle >>> 1);
                         model.put(key, new ModelFlow(key, handle >>> 1, c.tag(), now));
+                        Statistics.label("create").collect("new");
                     }
                 }
                 case Expire e -> {
@@ -180,10 +189,35 @@ class ConntrackPropertyTest {
                     model.clear();
                 }
             }
+            long expiring = model.values().stream().filter(f -> f.expiredAt(at)).count();
+            if (expiring > 0) {
+                Statistics.label("expiry").collect("expired");
+            }
             model.values().removeIf(f -> f.expiredAt(at));
             assertTrue(table.size() >= model.size() && table.size() <= CAPACITY, "size " + table.size());
             assertEquals(fullDrops, table.fullDrops());
         }
+        checkCoverage();
+    }
+
+    /** Fails the property when its generator stops reaching the cases it exists for. */
+    private static void checkCoverage() {
+        Statistics.label("lookup").coverage(c -> {
+            c.check("reply").count(n -> n > 200);
+            c.check("original").count(n -> n > 200);
+            c.check("none").count(n -> n > 200);
+        });
+        Statistics.label("create").coverage(c -> {
+            c.check("full").count(n -> n > 50);
+            c.check("existing").count(n -> n > 200);
+            c.check("new").count(n -> n > 200);
+        });
+        Statistics.label("tcp state").coverage(c -> {
+            c.check(TcpState.ESTABLISHED).count(n -> n > 50);
+            c.check(TcpState.SYN_RECEIVED).count(n -> n > 10);
+            c.check(TcpState.CLOSING).count(n -> n > 10);
+        });
+        Statistics.label("expiry").coverage(c -> c.check("expired").count(n -> n > 200));
     }
 
     private static ModelFlow liveMatch(Map<Key, ModelFlow> model, Key key, long now) {
@@ -219,9 +253,9 @@ class ConntrackPropertyTest {
                 Tuple.of(2, expire),
                 Tuple.of(1, Arbitraries.just(new Clear())));
         Arbitrary<Integer> elapsed = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.integers().between(0, 5)),
+                Tuple.of(36, Arbitraries.integers().between(0, 3)),
                 Tuple.of(3, Arbitraries.integers().between(0, 40)),
                 Tuple.of(1, Arbitraries.integers().between(0, 250)));
-        return Combinators.combine(elapsed, op).as(Step::new).list().ofMinSize(1).ofMaxSize(80);
+        return Combinators.combine(elapsed, op).as(Step::new).list().ofMinSize(10).ofMaxSize(100);
     }
 }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FibConcurrencyTest {
     private static final int WATCHED = 7;
-    private static final int WRITER_OPERATIONS = 80_000;
+    private static final int WRITER_OPERATIONS = 200_000;
     private static final int READERS = 2;
 
     @Test
