@@ -23,7 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * oldest flow of each class is found in constant time. This needs {@code nowNanos} not to go backwards (use
  * {@link System#nanoTime()}); wrapping is fine, all comparisons are differences.
  *
- * <p>Handles: a handle is {@code flow << 1 | direction}; it stays valid until the flow is freed.
+ * <p>Handles: a handle is {@code flow << 1 | direction}; it stays valid until the flow is freed. Use a handle for the
+ * packet that produced it only: a later {@link #lookup}, {@link #create} or {@link #expire} may free its flow and give
+ * the entry to another one, and touching a freed flow's handle corrupts the expiry lists (not checked, for speed).
  */
 public final class Conntrack {
     /** {@link #lookup}: no live flow for this packet. */
