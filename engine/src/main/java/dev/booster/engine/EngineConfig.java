@@ -3,7 +3,7 @@ package dev.booster.engine;
 import dev.booster.api.net.Ip4Address;
 import dev.booster.api.net.Ip6Address;
 import dev.booster.api.net.MacAddress;
-import dev.booster.engine.conntrack.Conntrack;
+import dev.booster.engine.conntrack.Timeouts;
 
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * @param traceCapacity        packet traces a worker keeps until cleared
  * @param clock                nanosecond clock read once per vector (tests pass a manual one)
  */
-public record EngineConfig(int maxInterfaces, int conntrackCapacity, Conntrack.Timeouts conntrackTimeouts,
+public record EngineConfig(int maxInterfaces, int conntrackCapacity, Timeouts conntrackTimeouts,
                            Ip4Address gateway4, Ip6Address gateway6, MacAddress gatewayMac, Ip4Address icmpSource4,
                            Ip6Address icmpSource6, int icmpErrorsPerSecond, int icmpErrorBurst, int traceCapacity,
                            LongSupplier clock) {
@@ -54,7 +54,7 @@ public record EngineConfig(int maxInterfaces, int conntrackCapacity, Conntrack.T
     public static final class Builder {
         private int maxInterfaces = 1024;
         private int conntrackCapacity = 65_536;
-        private Conntrack.Timeouts conntrackTimeouts = Conntrack.Timeouts.defaults();
+        private Timeouts conntrackTimeouts = Timeouts.defaults();
         private Ip4Address gateway4 = Ip4Address.parse("169.254.1.1");
         private Ip6Address gateway6 = Ip6Address.parse("fe80::1");
         private MacAddress gatewayMac = MacAddress.parse("ee:ee:ee:ee:ee:ee");
@@ -78,7 +78,7 @@ public record EngineConfig(int maxInterfaces, int conntrackCapacity, Conntrack.T
             return this;
         }
 
-        public Builder conntrackTimeouts(Conntrack.Timeouts value) {
+        public Builder conntrackTimeouts(Timeouts value) {
             conntrackTimeouts = value;
             return this;
         }

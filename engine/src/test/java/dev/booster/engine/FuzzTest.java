@@ -38,7 +38,7 @@ class FuzzTest {
             SplittableRandom random = new SplittableRandom(SEED);
             TestNet.ManualClock clock = new TestNet.ManualClock();
             Engine engine = new Engine(EngineConfig.builder().conntrackCapacity(256).traceCapacity(64)
-                    .conntrackTimeouts(new dev.booster.engine.conntrack.Conntrack.Timeouts(50_000_000, 5_000_000, 5_000_000, 5_000_000, 5_000_000))
+                    .conntrackTimeouts(new dev.booster.engine.conntrack.Timeouts(50_000_000, 5_000_000, 5_000_000, 5_000_000, 5_000_000))
                     .clock(clock).build());
             FuzzPort a = new FuzzPort(buffers, random.split(), fromPodA(), FRAMES / 3 + FRAMES % 3);
             FuzzPort b = new FuzzPort(buffers, random.split(), fromPodB(), FRAMES / 3);
