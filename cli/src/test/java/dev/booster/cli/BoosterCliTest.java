@@ -1,7 +1,9 @@
 package dev.booster.cli;
 
 import dev.booster.spi.Availability;
+import dev.booster.spi.DataplaneProvider;
 import dev.booster.spi.Discovery;
+import dev.booster.testkit.MemoryProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -84,12 +86,27 @@ class BoosterCliTest {
     }
 
     @Test
+    void demoRunsThePolicyScenarioOnTheMemoryProvider() {
+        Run r = run(new Discovery(List.of(new MemoryProvider()), List.of()), "demo");
+
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("with the default config, Booster would open provider 'memory'"), r.out());
+        assertTrue(r.out().matches("(?s).*1 +frontend -> backend TCP/8080 SYN +delivered +policy-ingress: allow shop/backend-allow-frontend-8080 ingress\\[0\\].*"), r.out());
+        assertTrue(r.out().matches("(?s).*3 +frontend -> backend TCP/9090 SYN +dropped +policy-deny.*"), r.out());
+        assertTrue(r.out().matches("(?s).*policy-deny +3\n.*"), r.out());
+        assertTrue(r.out().endsWith("every attempt ended as the policy says\n"), r.out());
+    }
+
+    @Test
     void demoSaysWhichProviderTheDefaultsWouldOpen() {
-        Run r = run(TWO, "demo");
+        List<DataplaneProvider> providers = new java.util.ArrayList<>(TWO.providers());
+        providers.add(new MemoryProvider());
+        Run r = run(new Discovery(providers, List.of()), "demo");
 
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("alpha  10        VETH, POLICY"), r.out());
-        assertTrue(r.out().endsWith("\nwith the default config, Booster would open provider 'alpha'\n"), r.out());
+        assertTrue(r.out().contains("alpha   10        VETH, POLICY"), r.out());
+        assertTrue(r.out().contains("\nwith the default config, Booster would open provider 'alpha'\n"), r.out());
+        assertTrue(r.out().contains("the traffic demo runs on 'memory'"), r.out());
     }
 
     @Test
