@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @OperationsPerInvocation(PacketVector.CAPACITY)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms4g", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 public class ForwardingBenchmark {
     static final MacAddress GATEWAY = FrameBuilder.GATEWAY_MAC;
     static final MacAddress MAC_A = MacAddress.parse("02:00:00:00:00:0a");

@@ -9,6 +9,7 @@ import dev.booster.engine.state.StateHolder;
 import dev.booster.engine.trace.TraceControl;
 import dev.booster.engine.trace.TraceRequest;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +21,12 @@ public final class Worker {
     /** Passes over the graph after which packets still inside are a bug; they are dropped as graph-loop. */
     private static final int MAX_PASSES = 16;
     private static final int EXPIRY_BUDGET = 64;
+    /** {@link #inUse} between vectors: the worker holds no state. */
+    private static final long IDLE = 0;
+    /** {@link #inUse} while the worker picks up a state whose version it has not written yet. */
+    private static final long ENTERING = -1;
+    private static final int SPINS_BEFORE_PARKING = 1000;
+    private static final long PARK_NANOS = 10_000;
 
     private final int id;
     private final Graph graph;
@@ -32,6 +39,14 @@ public final class Worker {
     private Frame spare = new Frame();
     private int firstPort;
     private int clearsSeen;
+    /**
+     * The version of the state this worker's current vector reads, {@link #IDLE} or {@link #ENTERING}: how the control
+     * plane knows when no packet can see an older state any more ({@link #awaitVersion}). Written three times per
+     * vector, not per packet.
+     */
+    private volatile long inUse = IDLE;
+    /** The thread in {@link #poll()} (stale when idle; compared only after {@link #inUse} says a vector runs). */
+    private Thread polling;
 
     public Worker(int id, Graph graph, StateHolder states, NodeContext ctx, LongSupplier clock, TraceControl tracing) {
         this.id = id;
@@ -54,21 +69,51 @@ public final class Worker {
 
     /** Receives one vector from this worker's ports and runs it to completion; returns the packets received. */
     public int poll() {
-        ForwardingState state = states.get();
-        ctx.state = state;
-        ctx.now = clock.getAsLong();
-        ctx.counters.ensureRuleCounters(state.ruleCounters());
-        followTraceClears();
-        int received = receive(state.interfaces());
-        if (received > 0) {
-            trace(state);
-            Frame entry = pending[graph.entry()];
-            for (int s = 0; s < received; s++) entry.add(s);
-            run();
+        polling = Thread.currentThread();
+        // A volatile store then a volatile load: awaitVersion either sees ENTERING, or this poll sees its state.
+        inUse = ENTERING;
+        try {
+            ForwardingState state = states.get();
+            inUse = state.version();
+            ctx.state = state;
+            ctx.now = clock.getAsLong();
+            ctx.counters.ensureRuleCounters(state.ruleCounters());
+            followTraceClears();
+            int received = receive(state.interfaces());
+            if (received > 0) {
+                trace(state);
+                Frame entry = pending[graph.entry()];
+                for (int s = 0; s < received; s++) entry.add(s);
+                run();
+            }
+            packets.clear();
+            ctx.conntrack.expire(ctx.now, EXPIRY_BUDGET);
+            return received;
+        } finally {
+            inUse = IDLE;
         }
-        packets.clear();
-        ctx.conntrack.expire(ctx.now, EXPIRY_BUDGET);
-        return received;
+    }
+
+    /**
+     * Returns once this worker reads no {@link ForwardingState} older than {@code version} (which must have been
+     * published): it is between vectors, or in one that started with that state or a newer one. The control plane
+     * calls this before changing what shared tables (the FIBs) return, so that no packet pairs a new FIB result with
+     * an old state. Waits at most about one vector.
+     *
+     * @throws IllegalStateException when called from inside this worker's vector (a port calling the control plane),
+     *                               which would wait for itself
+     */
+    public void awaitVersion(long version) {
+        for (int spins = 0; ; spins++) {
+            long reading = inUse;
+            if (reading == IDLE || reading >= version) return;
+            if (polling == Thread.currentThread()) {
+                throw new IllegalStateException("a control change was made from inside worker " + id
+                        + "'s vector (e.g. by a Port); make it from another thread");
+            }
+            if (spins < SPINS_BEFORE_PARKING) Thread.onSpinWait();
+            else LockSupport.parkNanos(PARK_NANOS);
+        }
     }
 
     private int receive(InterfaceTable interfaces) {
