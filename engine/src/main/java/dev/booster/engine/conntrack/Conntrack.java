@@ -49,6 +49,8 @@ public final class Conntrack {
 
     private static final int REPLY = 1;
     private static final int EMPTY_SLOT = -1;
+    /** An empty index slot: handle {@link #EMPTY_SLOT} (no real handle is negative). */
+    private static final long EMPTY = -1L;
     private static final int NO_FLOW = -1;
 
     private static final int CLASS_TCP_ESTABLISHED = 0;
@@ -82,13 +84,16 @@ public final class Conntrack {
     private final int[] freeFlows;
     private int freeCount;
 
-    // The index: each slot holds a handle (flow << 1 | direction) and the hash of the key it is filed under.
-    private final int[] slotHandle;
-    private final int[] slotHash;
+    /**
+     * The index: each slot holds the hash of the key it is filed under (high 32 bits) and a handle (flow << 1 |
+     * direction, low 32 bits), in one long so that a probe touches one cache line, not two.
+     */
+    private final long[] slots;
     private final int slotMask;
 
     private int size;
     private long fullDrops;
+    private long creations;
 
     public Conntrack(int capacity, Timeouts timeouts) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
@@ -117,10 +122,9 @@ public final class Conntrack {
         olderInClass = new int[capacity];
         newerInClass = new int[capacity];
         freeFlows = new int[capacity];
-        int slots = Integer.highestOneBit(4 * capacity - 1) << 1;
-        slotHandle = new int[slots];
-        slotHash = new int[slots];
-        slotMask = slots - 1;
+        int slotCount = Integer.highestOneBit(4 * capacity - 1) << 1;
+        slots = new long[slotCount];
+        slotMask = slotCount - 1;
         clear();
     }
 
@@ -136,7 +140,7 @@ public final class Conntrack {
         if (slot < 0) {
             return NONE;
         }
-        int handle = slotHandle[slot];
+        int handle = handleAt(slot);
         int flow = handle >>> 1;
         if (nowNanos - deadline[flow] >= 0) {
             free(flow);
@@ -160,7 +164,7 @@ public final class Conntrack {
         int hash = hash(srcHigh, srcLow, dstHigh, dstLow, proto, sport, dport);
         int slot = findSlot(hash, srcHigh, srcLow, dstHigh, dstLow, proto, sport, dport);
         if (slot >= 0) {
-            int handle = slotHandle[slot];
+            int handle = handleAt(slot);
             if (nowNanos - deadline[handle >>> 1] < 0) {
                 return handle;
             }
@@ -187,6 +191,7 @@ public final class Conntrack {
             insertSlot(hash(dstHigh, dstLow, srcHigh, srcLow, proto, dport, sport), flow << 1 | REPLY);
         }
         size++;
+        creations++;
         return flow << 1;
     }
 
@@ -241,6 +246,14 @@ public final class Conntrack {
         return size;
     }
 
+    /**
+     * Flows created since construction (not reset by {@link #clear()}): tells a caller of {@link #create} whether it
+     * made a flow or got the live one the packet already had.
+     */
+    public long creations() {
+        return creations;
+    }
+
     /** Creates refused with {@link #FULL} since construction (not reset by {@link #clear()}). */
     public long fullDrops() {
         return fullDrops;
@@ -248,7 +261,7 @@ public final class Conntrack {
 
     /** Forgets every flow; handles given out before are invalid. */
     public void clear() {
-        Arrays.fill(slotHandle, EMPTY_SLOT);
+        Arrays.fill(slots, EMPTY);
         Arrays.fill(oldestOfClass, NO_FLOW);
         Arrays.fill(newestOfClass, NO_FLOW);
         freeCount = 0;
@@ -297,11 +310,12 @@ public final class Conntrack {
     private int findSlot(int hash, long sh, long sl, long dh, long dl, int proto, int sport, int dport) {
         int slot = hash & slotMask;
         while (true) {
-            int handle = slotHandle[slot];
+            long entry = slots[slot];
+            int handle = (int) entry;
             if (handle == EMPTY_SLOT) {
                 return -1;
             }
-            if (slotHash[slot] == hash && matches(handle, sh, sl, dh, dl, proto, sport, dport)) {
+            if ((int) (entry >>> 32) == hash && matches(handle, sh, sl, dh, dl, proto, sport, dport)) {
                 return slot;
             }
             slot = (slot + 1) & slotMask;
@@ -323,34 +337,36 @@ public final class Conntrack {
 
     private void insertSlot(int hash, int handle) {
         int slot = hash & slotMask;
-        while (slotHandle[slot] != EMPTY_SLOT) {
+        while ((int) slots[slot] != EMPTY_SLOT) {
             slot = (slot + 1) & slotMask;
         }
-        slotHandle[slot] = handle;
-        slotHash[slot] = hash;
+        slots[slot] = (long) hash << 32 | (handle & 0xFFFF_FFFFL);
+    }
+
+    private int handleAt(int slot) {
+        return (int) slots[slot];
     }
 
     /** Backward-shift deletion: later members of the probe run move into the hole when their home allows it. */
     private void deleteSlot(int hash, int handle) {
         int hole = hash & slotMask;
-        while (slotHandle[hole] != handle) {
+        while (handleAt(hole) != handle) {
             hole = (hole + 1) & slotMask;
         }
         int next = hole;
         while (true) {
             next = (next + 1) & slotMask;
-            int moving = slotHandle[next];
-            if (moving == EMPTY_SLOT) {
+            long moving = slots[next];
+            if ((int) moving == EMPTY_SLOT) {
                 break;
             }
-            int home = slotHash[next] & slotMask;
+            int home = (int) (moving >>> 32) & slotMask;
             if (((next - home) & slotMask) >= ((next - hole) & slotMask)) {
-                slotHandle[hole] = moving;
-                slotHash[hole] = slotHash[next];
+                slots[hole] = moving;
                 hole = next;
             }
         }
-        slotHandle[hole] = EMPTY_SLOT;
+        slots[hole] = EMPTY;
     }
 
     private void appendToClass(int flow, int timeoutClass) {

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 public final class Worker {
     /** Passes over the graph after which packets still inside are a bug; they are dropped as graph-loop. */
     private static final int MAX_PASSES = 16;
-    private static final int EXPIRY_BUDGET = 64;
+    private static final int EXPIRY_BUDGET = PacketVector.CAPACITY;
     /** {@link #inUse} between vectors: the worker holds no state. */
     private static final long IDLE = 0;
     /** {@link #inUse} while the worker picks up a state whose version it has not written yet. */
@@ -30,6 +30,8 @@ public final class Worker {
 
     private final int id;
     private final Graph graph;
+    /** The graph's nodes as an array: the run loop indexes it once per frame. */
+    private final Node[] nodes;
     private final StateHolder states;
     private final NodeContext ctx;
     private final LongSupplier clock;
@@ -51,6 +53,7 @@ public final class Worker {
     public Worker(int id, Graph graph, StateHolder states, NodeContext ctx, LongSupplier clock, TraceControl tracing) {
         this.id = id;
         this.graph = graph;
+        this.nodes = graph.nodes().toArray(Node[]::new);
         this.states = states;
         this.ctx = ctx;
         this.clock = clock;
@@ -127,11 +130,14 @@ public final class Worker {
             Port port = interfaces.port(iface);
             int before = packets.count();
             port.rx(packets, packets.free());
-            for (int s = before; s < packets.count(); s++) {
+            int after = packets.count();
+            long bytes = 0;
+            for (int s = before; s < after; s++) {
                 packets.rxInterface[s] = iface;
-                ctx.counters.rxPackets[iface]++;
-                ctx.counters.rxBytes[iface] += packets.length[s];
+                bytes += packets.length[s];
             }
+            ctx.counters.rxPackets[iface] += after - before;
+            ctx.counters.rxBytes[iface] += bytes;
         }
         return packets.count();
     }
@@ -155,26 +161,45 @@ public final class Worker {
     }
 
     private void run() {
-        int nodes = pending.length;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             boolean ran = false;
-            for (int n = 0; n < nodes; n++) {
+            for (int n = 0; n < nodes.length; n++) {
                 Frame frame = pending[n];
                 if (frame.count == 0) continue;
                 ran = true;
                 pending[n] = spare;
-                spare = frame;
-                graph.node(n).process(frame, packets, ctx);
-                for (int i = 0; i < frame.count; i++) {
-                    int slot = frame.slots[i];
-                    int next = packets.next[slot];
-                    if (next >= 0) pending[next].add(slot);
-                }
-                frame.count = 0;
+                nodes[n].process(frame, packets, ctx);
+                spare = forward(frame);
             }
             if (!ran) return;
         }
         dropStragglers();
+    }
+
+    /**
+     * Moves a processed frame's packets into the frames of their next nodes and returns the frame that is now empty.
+     * When every packet goes to the same node and that node has nothing waiting, the frame itself becomes that node's
+     * (VPP's usual case: a whole vector takes one path), so no slot is copied.
+     */
+    private Frame forward(Frame frame) {
+        int count = frame.count;
+        int[] slots = frame.slots;
+        int[] next = packets.next;
+        int first = count > 0 ? next[slots[0]] : PacketVector.NONE;
+        int i = 1;
+        while (i < count && next[slots[i]] == first) i++;
+        if (i == count && first >= 0 && pending[first].count == 0) {
+            Frame empty = pending[first];
+            pending[first] = frame;
+            return empty;
+        }
+        for (int k = 0; k < count; k++) {
+            int slot = slots[k];
+            int to = next[slot];
+            if (to >= 0) pending[to].add(slot);
+        }
+        frame.count = 0;
+        return frame;
     }
 
     private void dropStragglers() {
