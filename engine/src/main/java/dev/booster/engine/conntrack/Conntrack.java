@@ -49,8 +49,6 @@ public final class Conntrack {
 
     private static final int REPLY = 1;
     private static final int EMPTY_SLOT = -1;
-    /** An empty index slot: handle {@link #EMPTY_SLOT} (no real handle is negative). */
-    private static final long EMPTY = -1L;
     private static final int NO_FLOW = -1;
 
     private static final int CLASS_TCP_ESTABLISHED = 0;
@@ -84,11 +82,9 @@ public final class Conntrack {
     private final int[] freeFlows;
     private int freeCount;
 
-    /**
-     * The index: each slot holds the hash of the key it is filed under (high 32 bits) and a handle (flow << 1 |
-     * direction, low 32 bits), in one long so that a probe touches one cache line, not two.
-     */
-    private final long[] slots;
+    // The index: each slot holds a handle (flow << 1 | direction) and the hash of the key it is filed under.
+    private final int[] slotHandle;
+    private final int[] slotHash;
     private final int slotMask;
 
     private int size;
@@ -122,9 +118,10 @@ public final class Conntrack {
         olderInClass = new int[capacity];
         newerInClass = new int[capacity];
         freeFlows = new int[capacity];
-        int slotCount = Integer.highestOneBit(4 * capacity - 1) << 1;
-        slots = new long[slotCount];
-        slotMask = slotCount - 1;
+        int slots = Integer.highestOneBit(4 * capacity - 1) << 1;
+        slotHandle = new int[slots];
+        slotHash = new int[slots];
+        slotMask = slots - 1;
         clear();
     }
 
@@ -140,7 +137,7 @@ public final class Conntrack {
         if (slot < 0) {
             return NONE;
         }
-        int handle = handleAt(slot);
+        int handle = slotHandle[slot];
         int flow = handle >>> 1;
         if (nowNanos - deadline[flow] >= 0) {
             free(flow);
@@ -164,7 +161,7 @@ public final class Conntrack {
         int hash = hash(srcHigh, srcLow, dstHigh, dstLow, proto, sport, dport);
         int slot = findSlot(hash, srcHigh, srcLow, dstHigh, dstLow, proto, sport, dport);
         if (slot >= 0) {
-            int handle = handleAt(slot);
+            int handle = slotHandle[slot];
             if (nowNanos - deadline[handle >>> 1] < 0) {
                 return handle;
             }
@@ -261,7 +258,7 @@ public final class Conntrack {
 
     /** Forgets every flow; handles given out before are invalid. */
     public void clear() {
-        Arrays.fill(slots, EMPTY);
+        Arrays.fill(slotHandle, EMPTY_SLOT);
         Arrays.fill(oldestOfClass, NO_FLOW);
         Arrays.fill(newestOfClass, NO_FLOW);
         freeCount = 0;
@@ -310,12 +307,11 @@ public final class Conntrack {
     private int findSlot(int hash, long sh, long sl, long dh, long dl, int proto, int sport, int dport) {
         int slot = hash & slotMask;
         while (true) {
-            long entry = slots[slot];
-            int handle = (int) entry;
+            int handle = slotHandle[slot];
             if (handle == EMPTY_SLOT) {
                 return -1;
             }
-            if ((int) (entry >>> 32) == hash && matches(handle, sh, sl, dh, dl, proto, sport, dport)) {
+            if (slotHash[slot] == hash && matches(handle, sh, sl, dh, dl, proto, sport, dport)) {
                 return slot;
             }
             slot = (slot + 1) & slotMask;
@@ -337,36 +333,34 @@ public final class Conntrack {
 
     private void insertSlot(int hash, int handle) {
         int slot = hash & slotMask;
-        while ((int) slots[slot] != EMPTY_SLOT) {
+        while (slotHandle[slot] != EMPTY_SLOT) {
             slot = (slot + 1) & slotMask;
         }
-        slots[slot] = (long) hash << 32 | (handle & 0xFFFF_FFFFL);
-    }
-
-    private int handleAt(int slot) {
-        return (int) slots[slot];
+        slotHandle[slot] = handle;
+        slotHash[slot] = hash;
     }
 
     /** Backward-shift deletion: later members of the probe run move into the hole when their home allows it. */
     private void deleteSlot(int hash, int handle) {
         int hole = hash & slotMask;
-        while (handleAt(hole) != handle) {
+        while (slotHandle[hole] != handle) {
             hole = (hole + 1) & slotMask;
         }
         int next = hole;
         while (true) {
             next = (next + 1) & slotMask;
-            long moving = slots[next];
-            if ((int) moving == EMPTY_SLOT) {
+            int moving = slotHandle[next];
+            if (moving == EMPTY_SLOT) {
                 break;
             }
-            int home = (int) (moving >>> 32) & slotMask;
+            int home = slotHash[next] & slotMask;
             if (((next - home) & slotMask) >= ((next - hole) & slotMask)) {
-                slots[hole] = moving;
+                slotHandle[hole] = moving;
+                slotHash[hole] = slotHash[next];
                 hole = next;
             }
         }
-        slots[hole] = EMPTY;
+        slotHandle[hole] = EMPTY_SLOT;
     }
 
     private void appendToClass(int flow, int timeoutClass) {
