@@ -20,6 +20,10 @@ import java.util.function.LongSupplier;
 public final class Worker {
     /** Passes over the graph after which packets still inside are a bug; they are dropped as graph-loop. */
     private static final int MAX_PASSES = 16;
+    /**
+     * Expired flows freed per vector, at most: as many as a vector can create, so that a stream of new flows cannot
+     * outrun expiry and fill conntrack with dead flows (every create would then evict one, on a full, cold table).
+     */
     private static final int EXPIRY_BUDGET = PacketVector.CAPACITY;
     /** {@link #inUse} between vectors: the worker holds no state. */
     private static final long IDLE = 0;
