@@ -52,8 +52,11 @@ import java.util.function.Consumer;
  * published <em>before</em> its interface is added to the engine, so its first packet already meets its policy.
  */
 public class EngineDataplane implements Dataplane {
-    /** Stands in for a freed endpoint id: selected by nothing that matters, since no interface maps to it. */
-    private static final String FREE_SLOT_NAMESPACE = "";
+    /**
+     * Stands in for a freed endpoint id: selected by nothing that matters, since no interface maps to it and it has no
+     * address. Not empty (the compiler requires a namespace) and with a dot, which no Kubernetes namespace has.
+     */
+    static final String FREE_SLOT_NAMESPACE = "booster.free-slot";
 
     private final EngineBackend backend;
     private final Engine engine;
