@@ -3,6 +3,7 @@ package dev.booster.afxdp.link;
 import dev.booster.api.InvalidSpecException;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
 import dev.booster.api.pod.InterfaceNames;
@@ -32,6 +33,9 @@ public final class IpLinkManager implements LinkManager {
     private static final Pattern XDP_PROGRAM = Pattern.compile("\"xdp\":\\{.*?\"id\":(\\d+)");
     private static final Pattern RX = Pattern.compile("\"rx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
     private static final Pattern TX = Pattern.compile("\"tx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
+
+    /** util-linux's nsenter enters a namespace given by path; {@code ip -n} takes only names under /run/netns. */
+    static final String NSENTER = "nsenter";
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -88,6 +92,27 @@ public final class IpLinkManager implements LinkManager {
     }
 
     @Override
+    public void addPodVeth(String hostName, MacAddress hostMac, Namespace podNamespace, String podName, MacAddress podMac, int mtu) {
+        InterfaceNames.check("hostName", hostName);
+        InterfaceNames.check("podName", podName);
+        checkUnicast("hostMac", hostMac);
+        checkUnicast("podMac", podMac);
+        checkMtu(mtu);
+        List<String> command = new ArrayList<>(List.of(ip, "link", "add", hostName, "numtxqueues", "1", "numrxqueues", "1",
+                "address", hostMac.toString(), "mtu", Integer.toString(mtu), "type", "veth",
+                "peer", "name", podName, "numtxqueues", "1", "numrxqueues", "1", "address", podMac.toString(), "mtu", Integer.toString(mtu)));
+        switch (podNamespace) {
+            case Namespace.Host host -> {
+                if (hostName.equals(podName)) throw new InvalidSpecException("podName", "\"" + podName + "\" is the same as the host end");
+            }
+            case Namespace.Named named -> command.addAll(List.of("netns", named.name()));
+            // ip opens a netns argument containing '/' as a file.
+            case Namespace.AtPath atPath -> command.addAll(List.of("netns", atPath.path().toString()));
+        }
+        run(command);
+    }
+
+    @Override
     public void moveToNamespace(String link, String netns) {
         InterfaceNames.check("link", link);
         Namespace.check(netns);
@@ -129,15 +154,23 @@ public final class IpLinkManager implements LinkManager {
     @Override
     public void setMac(Namespace ns, String link, MacAddress mac) {
         InterfaceNames.check("link", link);
-        if (mac.isMulticast()) throw new InvalidSpecException("mac", mac + " is a multicast address; a link needs a unicast one");
+        checkUnicast("mac", mac);
         run(command(ns, "link", "set", "dev", link, "address", mac.toString()));
+    }
+
+    private static void checkUnicast(String field, MacAddress mac) {
+        if (mac.isMulticast()) throw new InvalidSpecException(field, mac + " is a multicast address; a link needs a unicast one");
     }
 
     @Override
     public void setMtu(Namespace ns, String link, int mtu) {
         InterfaceNames.check("link", link);
-        if (mtu < MIN_MTU || mtu > MAX_MTU) throw new InvalidSpecException("mtu", mtu + " is out of range; use " + MIN_MTU + ".." + MAX_MTU);
+        checkMtu(mtu);
         run(command(ns, "link", "set", "dev", link, "mtu", Integer.toString(mtu)));
+    }
+
+    private static void checkMtu(int mtu) {
+        if (mtu < MIN_MTU || mtu > MAX_MTU) throw new InvalidSpecException("mtu", mtu + " is out of range; use " + MIN_MTU + ".." + MAX_MTU);
     }
 
     @Override
@@ -153,9 +186,28 @@ public final class IpLinkManager implements LinkManager {
     }
 
     @Override
-    public void addAddress(Namespace ns, String link, InterfaceAddress address) {
+    public void addAddress(Namespace ns, String link, InterfaceAddress address, boolean duplicateAddressDetection) {
         InterfaceNames.check("link", link);
-        run(command(ns, "address", "add", address.toString(), "dev", link));
+        if (duplicateAddressDetection || address.address().family() != IpFamily.IPV6) {
+            run(command(ns, "address", "add", address.toString(), "dev", link));
+        } else {
+            run(command(ns, "address", "add", address.toString(), "dev", link, "nodad"));
+        }
+    }
+
+    @Override
+    public void disableIpv6AddressGeneration(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "link", "set", "dev", link, "addrgenmode", "none"));
+    }
+
+    @Override
+    public List<String> linkNames(Namespace ns) {
+        String json = run(command(ns, "-j", "link", "show")).stdout();
+        List<String> names = new ArrayList<>();
+        Matcher m = IFNAME.matcher(json);
+        while (m.find()) names.add(m.group(1));
+        return names;
     }
 
     @Override
@@ -179,10 +231,10 @@ public final class IpLinkManager implements LinkManager {
 
     private List<String> command(Namespace ns, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ip);
-        if (ns instanceof Namespace.Named named) {
-            command.add("-n");
-            command.add(named.name());
+        switch (ns) {
+            case Namespace.Host host -> command.add(ip);
+            case Namespace.Named named -> command.addAll(List.of(ip, "-n", named.name()));
+            case Namespace.AtPath atPath -> command.addAll(List.of(NSENTER, "--net=" + atPath.path(), ip));
         }
         command.addAll(List.of(args));
         return command;

@@ -27,6 +27,14 @@ public interface LinkManager {
     /** Creates a veth pair {@code name} &lt;-&gt; {@code peerName} in the host namespace, both down. */
     void addVethPair(String name, String peerName);
 
+    /**
+     * Creates a veth pair in one step: {@code hostName} (MAC {@code hostMac}) stays in the host namespace, its peer is
+     * created directly inside {@code podNamespace} as {@code podName} (MAC {@code podMac}), so a pod name like
+     * {@code eth0} never meets the host's own {@code eth0}. Both ends have MTU {@code mtu}, one queue each (so every
+     * frame reaches queue 0, whatever CPU sent it) and are down.
+     */
+    void addPodVeth(String hostName, MacAddress hostMac, Namespace podNamespace, String podName, MacAddress podMac, int mtu);
+
     /** Moves host link {@code link} into namespace {@code netns} (it goes down and loses its addresses). */
     void moveToNamespace(String link, String netns);
 
@@ -46,7 +54,22 @@ public interface LinkManager {
 
     void setDown(Namespace ns, String link);
 
-    void addAddress(Namespace ns, String link, InterfaceAddress address);
+    /** Adds {@code address}; IPv6 addresses go through duplicate address detection first. */
+    default void addAddress(Namespace ns, String link, InterfaceAddress address) {
+        addAddress(ns, link, address, true);
+    }
+
+    /**
+     * Adds {@code address}; with {@code duplicateAddressDetection} false an IPv6 address is usable at once
+     * ({@code nodad}): on a link whose only other end is Booster, DAD has nobody to ask and only delays the pod.
+     */
+    void addAddress(Namespace ns, String link, InterfaceAddress address, boolean duplicateAddressDetection);
+
+    /** Stops the kernel from giving {@code link} an IPv6 link-local address, so it sends no DAD, RS or MLD on it. */
+    void disableIpv6AddressGeneration(Namespace ns, String link);
+
+    /** The names of the links in {@code ns}. */
+    List<String> linkNames(Namespace ns);
 
     /** Adds {@code route} out of {@code link} (via its gateway, or on-link). */
     void addRoute(Namespace ns, String link, Route route);

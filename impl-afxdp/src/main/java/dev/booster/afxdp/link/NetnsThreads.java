@@ -2,11 +2,12 @@ package dev.booster.afxdp.link;
 
 import dev.booster.afxdp.ffi.Libc;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Runs work inside a named network namespace. A network namespace belongs to a thread, so the work runs on a
+ * Runs work inside a network namespace, named or given by its file. A network namespace belongs to a thread, so the work runs on a
  * fresh platform thread that enters the namespace ({@code setns}) and ends with the work: no pooled thread is
  * left in a foreign namespace. What the work creates there (an AF_XDP socket, a netlink socket) stays in that
  * namespace after the thread ends.
@@ -24,7 +25,19 @@ public final class NetnsThreads {
      */
     public static <T> T supply(String netns, Supplier<T> task) {
         Namespace.check(netns);
+        return supply(Path.of(NETNS_DIR + netns), task);
+    }
+
+    /**
+     * Runs {@code task} inside the namespace whose file is {@code netnsPath} ({@code /proc/PID/ns/net}, a bind mount)
+     * and returns its result; what it throws is rethrown here.
+     *
+     * @throws dev.booster.afxdp.ffi.NativeCallException the file does not exist, is no network namespace, or cannot be entered
+     */
+    public static <T> T supply(Path netnsPath, Supplier<T> task) {
+        Objects.requireNonNull(netnsPath, "netnsPath");
         Objects.requireNonNull(task, "task");
+        String netns = netnsPath.toString();
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
         Thread worker = Thread.ofPlatform().name("netns-" + netns).unstarted(() -> {
@@ -58,10 +71,18 @@ public final class NetnsThreads {
         });
     }
 
-    private static void enter(String netns) {
-        int fd = Libc.open(NETNS_DIR + netns, Libc.O_RDONLY | Libc.O_CLOEXEC);
+    /** Runs {@code task} inside the namespace whose file is {@code netnsPath}. */
+    public static void run(Path netnsPath, Runnable task) {
+        supply(netnsPath, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private static void enter(String path) {
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         try {
-            Libc.setns(fd, Libc.CLONE_NEWNET, "netns " + netns);
+            Libc.setns(fd, Libc.CLONE_NEWNET, "netns " + path);
         } finally {
             Libc.close(fd);
         }

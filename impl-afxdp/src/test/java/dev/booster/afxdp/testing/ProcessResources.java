@@ -1,0 +1,58 @@
+package dev.booster.afxdp.testing;
+
+import dev.booster.afxdp.link.CommandRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** What this JVM holds of the kernel's: descriptors by kind, BPF programs. For leak tests. */
+public final class ProcessResources {
+    private ProcessResources() {
+    }
+
+    /** Open descriptors of this process by kind: "socket", "bpf" (anon_inode:bpf-prog/map/link), "pipe", "file"... */
+    public static Map<String, Integer> openDescriptorKinds() {
+        Map<String, Integer> kinds = new TreeMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue; // the descriptor listing itself, closed meanwhile
+                }
+                String kind = target.startsWith("socket:") ? "socket"
+                        : target.startsWith("anon_inode:bpf") ? "bpf"
+                        : target.startsWith("pipe:") ? "pipe"
+                        : target.startsWith("anon_inode:") ? target
+                        : "file";
+                kinds.merge(kind, 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return kinds;
+    }
+
+    public static int total(Map<String, Integer> kinds) {
+        return kinds.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** BPF programs that bpftool says this process holds a descriptor to (other processes' programs do not count). */
+    public static long bpfProgramsHeldByThisProcess() {
+        String json = CommandRunner.processes().run(List.of("bpftool", "-j", "prog", "show"), Duration.ofSeconds(20)).orThrow().stdout();
+        Matcher m = Pattern.compile("\"pid\":" + ProcessHandle.current().pid() + "\\b").matcher(json);
+        long count = 0;
+        while (m.find()) count++;
+        return count;
+    }
+}
