@@ -38,6 +38,14 @@ final class EventLog implements Consumer<DataplaneEvent> {
         throw new AssertionError("no " + type.getSimpleName() + " as wanted within " + WAIT_MILLIS + " ms; got " + seen);
     }
 
+    /** Fails if an event of {@code type} matching {@code unwanted} has arrived so far (without waiting). */
+    <E extends DataplaneEvent> void assertNone(Class<E> type, Predicate<? super E> unwanted) {
+        arrived.drainTo(seen);
+        for (DataplaneEvent e : seen) {
+            if (type.isInstance(e) && unwanted.test(type.cast(e))) throw new AssertionError("unexpected " + e);
+        }
+    }
+
     private <E extends DataplaneEvent> E consume(E event) {
         seen.remove(event);
         return event;
