@@ -335,11 +335,11 @@ public class EngineDataplane implements Dataplane {
     /** A uid for free slot {@code id} that no pod holding a slot has: the compiler requires uids to be unique. */
     private String freeSlotUid(int id) {
         String uid = "(free slot " + id + ")";
-        while (slotTaken(uid)) uid += "'";
+        while (holdsASlot(uid)) uid += "'";
         return uid;
     }
 
-    private boolean slotTaken(String uid) {
+    private boolean holdsASlot(String uid) {
         for (PodState pod : slots) if (pod != null && pod.spec.uid().equals(uid)) return true;
         return false;
     }
