@@ -22,11 +22,15 @@ class ConntrackAllocationTest {
         for (int i = 0; i < CALLS; i++) {
             sink += operation.applyAsInt(i); // warm-up, so lazy class and call-site linking is not counted
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < CALLS; i++) {
-            sink += operation.applyAsInt(i);
+        // The best of several windows: one that ran before C2 finished compiling counts what the JIT later removes.
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 5 && allocated >= NOISE_BYTES; window++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < CALLS; i++) {
+                sink += operation.applyAsInt(i);
+            }
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(sink != Long.MIN_VALUE);
         return allocated;
     }
