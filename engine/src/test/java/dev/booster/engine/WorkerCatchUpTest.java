@@ -7,6 +7,7 @@ import dev.booster.engine.state.ForwardingState;
 import dev.booster.engine.testing.TestNet;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,18 +17,25 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The handshake that lets a backend free a removed port's memory: the worker must be past every older state. */
 class WorkerCatchUpTest {
-    private static final int ROUNDS = 40;
-
-    /** A port whose rx takes a while (so the worker is inside it most of the time) and notes calls after "close". */
-    private static final class SlowPort implements Port {
-        volatile boolean closed;
+    /**
+     * A port whose first rx holds the worker inside until the test releases it, so removal happens while the worker is
+     * certainly in the port; it counts calls that see the port already closed.
+     */
+    private static final class GatedPort implements Port {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger touchedAfterClose = new AtomicInteger();
+        volatile boolean closed;
 
         @Override
         public int rx(PacketVector into, int max) {
             if (closed) touchedAfterClose.incrementAndGet();
-            long until = System.nanoTime() + 200_000;
-            while (System.nanoTime() < until) Thread.onSpinWait();
+            entered.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (closed) touchedAfterClose.incrementAndGet();
             return 0;
         }
@@ -43,33 +51,47 @@ class WorkerCatchUpTest {
         return new InterfaceConfig.Uplink(name, port, MacAddress.parse("02:00:00:00:01:01"));
     }
 
-    private static int touchesAfterClose(boolean awaitCatchUp) throws InterruptedException {
-        int touched = 0;
-        try (TestNet net = new TestNet()) {
-            net.engine.start();
-            for (int round = 0; round < ROUNDS; round++) {
-                SlowPort port = new SlowPort();
-                int index = net.engine.addInterface(uplink("slow" + round, port));
-                Thread.sleep(1);
-                net.engine.removeInterface(index);
-                if (awaitCatchUp) net.engine.awaitWorkerCaughtUp();
-                port.closed = true;
-                Thread.sleep(2);
-                touched += port.touchedAfterClose.get();
-            }
-        }
-        return touched;
-    }
-
     @Test
     void afterCatchingUpTheWorkerNeverTouchesARemovedPort() throws InterruptedException {
-        assertEquals(0, touchesAfterClose(true));
+        try (TestNet net = new TestNet()) {
+            GatedPort port = new GatedPort();
+            int index = net.engine.addInterface(uplink("gated", port));
+            net.engine.start();
+            assertTrue(port.entered.await(5, TimeUnit.SECONDS), "the worker entered the port");
+
+            net.engine.removeInterface(index);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                port.release.countDown();
+            });
+            net.engine.awaitWorkerCaughtUp(); // returns only once the worker has left rx and moved on
+            port.closed = true;
+            Thread.sleep(20);
+
+            assertEquals(0, port.touchedAfterClose.get());
+        }
     }
 
     @Test
-    void withoutCatchingUpTheWorkerStillRunsInARemovedPort() throws InterruptedException {
+    void withoutCatchingUpTheWorkerIsStillInsideARemovedPort() throws InterruptedException {
         // The race the handshake exists for: proves the test above could see it.
-        assertTrue(touchesAfterClose(false) > 0, "the worker should sometimes still be inside rx of a removed port");
+        try (TestNet net = new TestNet()) {
+            GatedPort port = new GatedPort();
+            int index = net.engine.addInterface(uplink("gated", port));
+            net.engine.start();
+            assertTrue(port.entered.await(5, TimeUnit.SECONDS), "the worker entered the port");
+
+            net.engine.removeInterface(index);
+            port.closed = true;
+            port.release.countDown();
+            net.engine.awaitWorkerCaughtUp();
+
+            assertEquals(1, port.touchedAfterClose.get(), "the worker was still inside rx when the port was closed");
+        }
     }
 
     @Test

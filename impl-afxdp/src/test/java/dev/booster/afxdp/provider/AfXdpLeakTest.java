@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("privileged")
 class AfXdpLeakTest {
-    private static final int CYCLES = Integer.getInteger("booster.afxdp.attachCycles", 100);
+    private static final int CYCLES = Integer.getInteger("booster.afxdp.attachCycles", 30);
     private static final int WARMUP_CYCLES = 3;
 
     private final IpLinkManager links = new IpLinkManager();

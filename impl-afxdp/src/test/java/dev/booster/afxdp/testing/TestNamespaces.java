@@ -40,6 +40,11 @@ public final class TestNamespaces implements AutoCloseable {
         return full;
     }
 
+    /** Deletes namespace {@code fullName} made by {@link #add} now, rather than at close. */
+    public void remove(String fullName) {
+        if (created.remove(fullName)) links.deleteNamespace(fullName);
+    }
+
     public static Path path(String netns) {
         return Path.of("/var/run/netns", netns);
     }

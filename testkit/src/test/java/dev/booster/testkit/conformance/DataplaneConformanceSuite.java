@@ -245,8 +245,10 @@ public abstract class DataplaneConformanceSuite {
         assertEquals(pod.spec().uid(), c.podUid());
         assertCount(pod + " rx packets", rx, c.rxPackets());
         assertCount(pod + " tx packets", tx, c.txPackets());
-        assertEquals(rx > 0, c.rxBytes() > 0, pod + " rx bytes");
-        assertEquals(tx > 0, c.txBytes() > 0, pod + " tx bytes");
+        // Bytes follow packets; where counters are a lower bound, an idle pod's kernel may still have spoken (an
+        // IPv6 pod sends MLD reports when its link comes up), so only the bytes of counted exchanges are checked.
+        if (rx > 0 || exactCounters()) assertEquals(rx > 0, c.rxBytes() > 0, pod + " rx bytes");
+        if (tx > 0 || exactCounters()) assertEquals(tx > 0, c.txBytes() > 0, pod + " tx bytes");
     }
 
     private InterfaceCounters counters(PodAttachment pod) {
