@@ -8,6 +8,10 @@ import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
 import dev.booster.api.pod.InterfaceNames;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,9 +200,50 @@ public final class IpLinkManager implements LinkManager {
     }
 
     @Override
-    public void disableIpv6AddressGeneration(Namespace ns, String link) {
+    public void setUpWithoutIpv6Addresses(Namespace ns, String link) {
         InterfaceNames.check("link", link);
-        run(command(ns, "link", "set", "dev", link, "addrgenmode", "none"));
+        run(command(ns, "link", "set", "dev", link, "addrgenmode", "none", "up"));
+    }
+
+    @Override
+    public void configureInterface(Namespace ns, String link, List<InterfaceAddress> addresses, List<Route> routes) {
+        InterfaceNames.check("link", link);
+        List<String> lines = new ArrayList<>();
+        for (InterfaceAddress address : addresses) {
+            boolean ipv6 = address.address().family() == IpFamily.IPV6;
+            lines.add("address add " + address + " dev " + link + (ipv6 ? " nodad" : ""));
+        }
+        lines.add("link set dev " + link + " up");
+        for (Route route : routes) lines.add(String.join(" ", routeArguments(link, route)));
+        runBatch(ns, lines);
+    }
+
+    /** Runs {@code lines} with {@code ip -batch}; a failure names the line that failed and shows them all. */
+    private void runBatch(Namespace ns, List<String> lines) {
+        Path file;
+        try {
+            file = Files.createTempFile("booster-ip-", ".batch");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ip batch file", e);
+        }
+        try {
+            Files.write(file, lines);
+            List<String> command = command(ns, "-batch", file.toString());
+            CommandResult result = runner.run(command, timeout);
+            if (!result.succeeded()) {
+                List<String> shown = new ArrayList<>(command.subList(0, command.size() - 1));
+                shown.add("<" + String.join("; ", lines) + ">");
+                throw new CommandFailedException(shown, result.exitCode(), result.stderr());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ip batch file " + file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temp file left in /tmp is harmless
+            }
+        }
     }
 
     @Override
@@ -213,6 +258,10 @@ public final class IpLinkManager implements LinkManager {
     @Override
     public void addRoute(Namespace ns, String link, Route route) {
         InterfaceNames.check("link", link);
+        run(command(ns, routeArguments(link, route).toArray(String[]::new)));
+    }
+
+    private static List<String> routeArguments(String link, Route route) {
         List<String> args = new ArrayList<>(List.of("route", "add", route.destination().toString()));
         route.gateway().ifPresent(gateway -> {
             args.add("via");
@@ -220,7 +269,7 @@ public final class IpLinkManager implements LinkManager {
         });
         args.add("dev");
         args.add(link);
-        run(command(ns, args.toArray(String[]::new)));
+        return args;
     }
 
     @Override

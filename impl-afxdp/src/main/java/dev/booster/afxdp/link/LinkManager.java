@@ -65,8 +65,18 @@ public interface LinkManager {
      */
     void addAddress(Namespace ns, String link, InterfaceAddress address, boolean duplicateAddressDetection);
 
-    /** Stops the kernel from giving {@code link} an IPv6 link-local address, so it sends no DAD, RS or MLD on it. */
-    void disableIpv6AddressGeneration(Namespace ns, String link);
+    /**
+     * Brings {@code link} up without an IPv6 link-local address ({@code addrgenmode none}), so the kernel sends no DAD,
+     * router solicitation or MLD report on it: for links that are only a dataplane's attachment point.
+     */
+    void setUpWithoutIpv6Addresses(Namespace ns, String link);
+
+    /**
+     * Sets up an interface in one go: adds {@code addresses} (IPv6 ones without DAD, as
+     * {@link #addAddress(Namespace, String, InterfaceAddress, boolean)} with false), brings the link up, and adds
+     * {@code routes} in order. One round trip to the host rather than one per step, which matters at attach rates.
+     */
+    void configureInterface(Namespace ns, String link, List<InterfaceAddress> addresses, List<Route> routes);
 
     /** The names of the links in {@code ns}. */
     List<String> linkNames(Namespace ns);

@@ -25,7 +25,7 @@ public final class NetnsThreads {
      */
     public static <T> T supply(String netns, Supplier<T> task) {
         Namespace.check(netns);
-        return supply(Path.of(NETNS_DIR + netns), task);
+        return supply(Path.of(NETNS_DIR + netns), netns, task);
     }
 
     /**
@@ -36,13 +36,18 @@ public final class NetnsThreads {
      */
     public static <T> T supply(Path netnsPath, Supplier<T> task) {
         Objects.requireNonNull(netnsPath, "netnsPath");
+        return supply(netnsPath, netnsPath.toString(), task);
+    }
+
+    /** {@code label} names the thread ("netns-" + label) and the namespace in errors. */
+    private static <T> T supply(Path netnsPath, String label, Supplier<T> task) {
         Objects.requireNonNull(task, "task");
-        String netns = netnsPath.toString();
+        String path = netnsPath.toString();
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread worker = Thread.ofPlatform().name("netns-" + netns).unstarted(() -> {
+        Thread worker = Thread.ofPlatform().name("netns-" + label).unstarted(() -> {
             try {
-                enter(netns);
+                enter(path);
                 result[0] = task.get();
             } catch (Throwable t) {
                 failure[0] = t;
@@ -53,7 +58,7 @@ public final class NetnsThreads {
             worker.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while work ran in netns " + netns, e);
+            throw new IllegalStateException("interrupted while work ran in netns " + label, e);
         }
         if (failure[0] instanceof RuntimeException e) throw e;
         if (failure[0] instanceof Error e) throw e;

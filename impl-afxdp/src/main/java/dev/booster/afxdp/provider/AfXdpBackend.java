@@ -1,5 +1,6 @@
 package dev.booster.afxdp.provider;
 
+import dev.booster.afxdp.ffi.Libc;
 import dev.booster.afxdp.ffi.NativeCallException;
 import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
 import dev.booster.afxdp.link.CommandFailedException;
@@ -76,7 +77,7 @@ final class AfXdpBackend implements EngineBackend {
         String host = HostVethNames.of(pod.uid(), spec.name());
         String what = "pod " + pod.namespace() + "/" + pod.name() + " " + field + " (" + spec.name() + ", host end " + host + ")";
         try {
-            if (links.linkExists(Namespace.host(), host)) {
+            if (Libc.ifNameToIndex(host) != 0) { // this thread is in the host namespace, where the host ends live
                 throw new DataplaneException(what + ": host interface " + host + " already exists: another dataplane serves this pod, "
                         + "or a crashed one left it behind (remove it with `ip link del " + host + "` or `booster cleanup`)");
             }
@@ -86,8 +87,7 @@ final class AfXdpBackend implements EngineBackend {
         }
         XskPort port = null;
         try {
-            links.disableIpv6AddressGeneration(Namespace.host(), host);
-            links.setUp(Namespace.host(), host);
+            links.setUpWithoutIpv6Addresses(Namespace.host(), host);
             port = XskPort.open(host, options.umemConfig(), options.socketConfig());
             podSetup.apply(links, netns, veth, field);
             // The pod's kernel would leave TCP/UDP checksums to the "hardware" (CHECKSUM_PARTIAL), and XDP sees the

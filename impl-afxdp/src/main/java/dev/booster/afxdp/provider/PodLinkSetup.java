@@ -29,20 +29,16 @@ import java.util.Set;
  */
 record PodLinkSetup(IpAddress gateway4, IpAddress gateway6) {
 
-    /** The commands, in order, as {@link LinkManager} calls; {@code field} locates the interface in the pod spec. */
+    /** Sets up the pod's end in one batch; {@code field} locates the interface in the pod spec for errors. */
     void apply(LinkManager links, PodNetns netns, InterfaceSpec spec, String field) {
-        List<Route> routes = routes(spec, field);
-        String link = spec.name();
-        for (InterfaceAddress address : spec.addresses()) links.addAddress(netns.namespace(), link, address, false);
-        links.setUp(netns.namespace(), link);
+        List<Route> routes = new ArrayList<>();
         Set<IpAddress> reachable = new LinkedHashSet<>();
-        for (Route route : routes) {
+        for (Route route : routes(spec, field)) {
             IpAddress gateway = route.gateway().orElseThrow();
-            if (gateway.family() == IpFamily.IPV4 && reachable.add(gateway)) {
-                links.addRoute(netns.namespace(), link, Route.onLink(new IpPrefix(gateway, 32)));
-            }
-            links.addRoute(netns.namespace(), link, route);
+            if (gateway.family() == IpFamily.IPV4 && reachable.add(gateway)) routes.add(Route.onLink(new IpPrefix(gateway, 32)));
+            routes.add(route);
         }
+        links.configureInterface(netns.namespace(), spec.name(), spec.addresses(), routes);
     }
 
     /** The routes to install, each with the gateway of its family. */

@@ -84,14 +84,41 @@ class IpLinkManagerTest {
         links.addAddress(proc, "eth0", InterfaceAddress.parse("fd00::5/128"), false);
         links.addAddress(proc, "eth0", InterfaceAddress.parse("10.1.0.5/32"), false);
         links.addAddress(POD, "eth0", InterfaceAddress.parse("fd00::5/128"));
-        links.disableIpv6AddressGeneration(Namespace.host(), "bst1");
+        links.setUpWithoutIpv6Addresses(Namespace.host(), "bst1");
         assertEquals(List.of(
                 List.of("nsenter", "--net=/proc/42/ns/net", "ip", "link", "set", "dev", "eth0", "up"),
                 List.of("nsenter", "--net=/proc/42/ns/net", "ip", "address", "add", "fd00::5/128", "dev", "eth0", "nodad"),
                 List.of("nsenter", "--net=/proc/42/ns/net", "ip", "address", "add", "10.1.0.5/32", "dev", "eth0"),
                 List.of("ip", "-n", "pod-a", "address", "add", "fd00::5/128", "dev", "eth0"),
-                List.of("ip", "link", "set", "dev", "bst1", "addrgenmode", "none")), ran);
+                List.of("ip", "link", "set", "dev", "bst1", "addrgenmode", "none", "up")), ran);
         assertThrows(InvalidSpecException.class, () -> Namespace.atPath(Path.of("proc/42/ns/net")));
+    }
+
+    @Test
+    void configuresAnInterfaceInOneBatchAndNamesTheBatchWhenItFails() {
+        List<String> batch = new ArrayList<>();
+        answer = command -> {
+            try {
+                batch.addAll(java.nio.file.Files.readAllLines(Path.of(command.getLast())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new CommandResult(command, 1, "", "RTNETLINK answers: File exists\nCommand failed /tmp/x:4\n");
+        };
+        CommandFailedException e = assertThrows(CommandFailedException.class, () -> links.configureInterface(POD, "eth0",
+                List.of(InterfaceAddress.parse("10.1.0.5/32"), InterfaceAddress.parse("fd00::5/128")),
+                List.of(Route.onLink(IpPrefix.parse("169.254.1.1/32")), Route.via(IpPrefix.parse("0.0.0.0/0"), IpAddress.parse("169.254.1.1")))));
+        assertEquals(List.of(
+                "address add 10.1.0.5/32 dev eth0",
+                "address add fd00::5/128 dev eth0 nodad",
+                "link set dev eth0 up",
+                "route add 169.254.1.1/32 dev eth0",
+                "route add 0.0.0.0/0 via 169.254.1.1 dev eth0"), batch);
+        assertEquals(List.of("ip", "-n", "pod-a", "-batch"), ran.getLast().subList(0, 4));
+        assertTrue(e.getMessage().startsWith("`ip -n pod-a -batch <address add 10.1.0.5/32 dev eth0; address add fd00::5/128 dev eth0 nodad; "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("failed with exit code 1: RTNETLINK answers: File exists\nCommand failed /tmp/x:4"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(Path.of(ran.getLast().getLast())), "the batch file is removed");
     }
 
     @Test
