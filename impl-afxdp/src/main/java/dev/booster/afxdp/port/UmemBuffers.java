@@ -57,8 +57,4 @@ final class UmemBuffers implements PacketBuffers {
     long umemAddress(int handle) {
         return (long) handle << frameShift;
     }
-
-    long base() {
-        return base;
-    }
 }

@@ -159,11 +159,6 @@ public final class XskPort implements Port, AutoCloseable {
         return txRefused;
     }
 
-    /** Frames this UMEM does not hold right now (read racily from another thread). */
-    public int framesAvailable() {
-        return frames.available();
-    }
-
     /** The kernel's counters for the socket. */
     public XskStatistics statistics() {
         return socket.statistics();

@@ -15,14 +15,13 @@ import dev.booster.api.InvalidSpecException;
 import dev.booster.api.UnsupportedCapabilityException;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.pod.InterfaceSpec;
+import dev.booster.api.pod.Memif;
 import dev.booster.api.pod.PodSpec;
+import dev.booster.api.pod.Tap;
 import dev.booster.api.pod.Veth;
 import dev.booster.engine.Engine;
 import dev.booster.engine.dataplane.EngineBackend;
 import dev.booster.engine.dataplane.PodPort;
-import dev.booster.afxdp.xsk.BindMode;
-import dev.booster.afxdp.xsk.UmemConfig;
-import dev.booster.afxdp.xsk.XskConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -66,7 +65,13 @@ final class AfXdpBackend implements EngineBackend {
     public PodPort openPort(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
         String field = "interfaces[" + pod.interfaces().indexOf(spec) + "]";
         if (!(spec instanceof Veth veth)) {
-            throw new UnsupportedCapabilityException(provider(), Capability.TAP, field + " (" + spec.name() + ") is not a veth");
+            // The dataplane checks capabilities before it gets here; this keeps the backend honest on its own.
+            Capability needed = switch (spec) {
+                case Tap t -> Capability.TAP;
+                case Memif m -> Capability.MEMIF;
+                default -> Capability.AF_XDP_POD;
+            };
+            throw new UnsupportedCapabilityException(provider(), needed, field + " (" + spec.name() + ") is not a veth");
         }
         if (veth.mtu() > MAX_MTU) {
             throw new InvalidSpecException(field + ".mtu", veth.mtu() + " is too large for AF_XDP on a veth: the kernel refuses XDP "
@@ -119,11 +124,6 @@ final class AfXdpBackend implements EngineBackend {
         } catch (Exception e) {
             failure.addSuppressed(e);
         }
-    }
-
-    /** Pod interfaces open now (their host-end names). */
-    synchronized List<String> hostInterfaces() {
-        return open.stream().map(AfXdpPodPort::hostName).toList();
     }
 
     /** Closes what the dataplane did not (it detaches every pod before closing the backend, so normally nothing). */

@@ -23,9 +23,9 @@ import java.util.Set;
  * ip route add default via 169.254.1.1 dev eth0
  * ip -6 route add default via fe80::1 dev eth0
  * </pre>
- * A spec without routes gets a default route per address family it has. A route in the spec goes via the gateway of
- * its family whether it names it or not: Booster answers ARP and ND for the gateway only, so an on-link route or
- * another gateway could never be resolved, and is refused.
+ * A spec without routes gets a default route per address family it has. A route of the spec goes via the gateway of
+ * its family, also when it names none: Booster answers ARP and ND for its gateway only, so an on-link destination
+ * could never be resolved. A route naming another gateway is refused for the same reason.
  */
 record PodLinkSetup(IpAddress gateway4, IpAddress gateway6) {
 

@@ -4,6 +4,7 @@ import dev.booster.afxdp.link.CommandResult;
 import dev.booster.afxdp.link.IpLinkManager;
 import dev.booster.afxdp.link.LinkInfo;
 import dev.booster.afxdp.link.Namespace;
+import dev.booster.afxdp.port.XskPort;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.Dataplane;
@@ -138,6 +139,11 @@ class AfXdpDataplaneTest {
             InterfaceCounters c = counters(pod);
             // 12 echo requests or replies each way at least, plus ARP and ND.
             assertTrue(c.rxPackets() >= 12 && c.txPackets() >= 12, c.toString());
+            XskPort port = ((AfXdpPodPort) EngineDataplane.portOf(pod, 0)).xskPort();
+            assertEquals(pod.interfaces().getFirst().hostName(), port.interfaceName());
+            assertTrue(port.txCopied() >= 12, "the other pod's frames were copied into this UMEM: " + port.txCopied());
+            assertEquals(0, port.txRefused());
+            assertEquals(0, port.statistics().rxDropped(), "the kernel always had frames to receive into");
         }
     }
 
