@@ -15,7 +15,6 @@ import dev.booster.engine.frame.ParsedFrame;
 import dev.booster.engine.trace.PacketTrace;
 import dev.booster.engine.trace.TraceFilter;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -121,13 +120,10 @@ class EngineDataplanePolicyTest {
     }
 
     /**
-     * The same case from the other side: C answers on B's old flow before A sends again. The engine lets a reply
-     * pass on any flow not known to be denied, without classifying the flow again under the new endpoints, so C
-     * reaches A although C's policy allows nothing. Closing this needs the engine to re-decide the flow's forward
-     * direction when a reply meets a stale tag (the ingress of the replying pod, the egress of the other), or to
-     * forget a detached pod's flows.
+     * The same case from the other side: C answers on B's old flow before A sends again. A reply meeting a flow decided
+     * under older endpoints makes the engine judge the flow's forward direction again (A's egress, C's ingress), so
+     * C's policy, which allows nothing, stops it.
      */
-    @Disabled("known hole in the engine's conntrack-lookup: replies on a flow decided under older endpoints are not re-decided")
     @Test
     void aReplyOnAnOldFlowFromThePodThatTookTheAddressIsDenied() {
         dp.policies().apply(PolicySet.of(serverAllowsClient(8080), vaultIsolated()));
@@ -142,6 +138,7 @@ class EngineDataplanePolicyTest {
         c.send(c.frameTo(a.ipv4()).tcp(8080, 40000, SYN_ACK).build());
         List<byte[]> got = a.receiveAll();
         assertEquals(List.of(), got.stream().map(ParsedFrame::parse).toList(), dp.traces().toString());
+        assertTrue(dp.traces().getLast().has("conntrack-lookup", "classify the flow's forward direction again"), dp.traces().toString());
     }
 
     private static IpAddress ip(String text) {

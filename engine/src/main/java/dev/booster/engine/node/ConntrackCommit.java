@@ -41,7 +41,8 @@ public final class ConntrackCommit extends PacketNode {
             }
             if (flow >= 0) {
                 conntrack.touch(flow, ctx.now, p.tcpFlags[s]);
-                boolean restamp = (p.flags[s] & PacketVector.F_CLASSIFIED) != 0 && !Conntrack.isReply(flow);
+                boolean restamp = (p.flags[s] & PacketVector.F_CLASSIFIED) != 0
+                        && (!Conntrack.isReply(flow) || (p.flags[s] & PacketVector.F_REVERSE_CHECK) != 0);
                 if (restamp) conntrack.setTag(flow, tag);
                 ctx.trace(p, s, this, restamp ? RESTAMPED : REFRESHED, flow);
                 p.next[s] = rewrite;
