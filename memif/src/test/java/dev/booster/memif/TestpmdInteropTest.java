@@ -69,19 +69,32 @@ class TestpmdInteropTest {
     void boosterMasterWithTestpmdClient() throws Exception {
         socketFile = dir.resolve("memif.sock").toString();
         memif = MemifInterface.open(MemifConfig.master(socketFile).withInterfaceName("booster-master"));
-        startTestpmd("role=client,socket=" + socketFile + ",socket-abstract=no,id=0");
+        startTestpmd("role=client,socket=" + socketFile + ",socket-abstract=no,id=0", 1);
         assertTrue(awaitConnected(), "testpmd connected as client; its log:\n" + log());
-        exchangeThroughMacswap();
+        exchangeThroughMacswap(0);
+    }
+
+    @Test
+    void boosterMasterWithTwoQueuesAndASecretServesTestpmd() throws Exception {
+        socketFile = dir.resolve("memif.sock").toString();
+        memif = MemifInterface.open(MemifConfig.master(socketFile).withQueues(2).withId(7)
+                .withSecret(dev.booster.api.Secret.ofString("s3cret")));
+        startTestpmd("role=client,socket=" + socketFile + ",socket-abstract=no,id=7,secret=s3cret", 2);
+        assertTrue(awaitConnected(), "testpmd connected as client; its log:\n" + log());
+        assertEquals(2, memif.rxQueueCount());
+        assertEquals(2, memif.txQueueCount());
+        exchangeThroughMacswap(0);
+        exchangeThroughMacswap(1);
     }
 
     @Test
     void boosterSlaveWithTestpmdServer() throws Exception {
         String name = "booster-memif-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        startTestpmd("role=server,socket=" + name + ",id=0");
+        startTestpmd("role=server,socket=" + name + ",id=0", 1);
         memif = MemifInterface.open(MemifConfig.slave("@" + name).withReconnectInterval(Duration.ofMillis(100))
                 .withInterfaceName("booster-slave"));
         assertTrue(awaitConnected(), "connected to testpmd as server; its log:\n" + log());
-        exchangeThroughMacswap();
+        exchangeThroughMacswap(0);
     }
 
     /** Waits for the connection while testpmd runs: a testpmd that failed to start ends the wait at once. */
@@ -98,8 +111,8 @@ class TestpmdInteropTest {
      * testpmd drops whatever it received before its forwarding loop started (it flushes the RX queues then), so a
      * probe frame goes round first.
      */
-    private void exchangeThroughMacswap() throws InterruptedException {
-        awaitForwarding();
+    private void exchangeThroughMacswap(int queue) throws InterruptedException {
+        awaitForwarding(queue);
         List<byte[]> sent = new ArrayList<>();
         List<byte[]> received = new ArrayList<>();
         long deadline = System.nanoTime() + TRAFFIC.toNanos();
@@ -108,17 +121,17 @@ class TestpmdInteropTest {
             if (next < FRAMES) {
                 byte[] frame = frame(next);
                 // testpmd hands out (client) or takes (server) buffers only once its forwarding loop polls the port.
-                if (memif.send(0, frame)) {
+                if (memif.send(queue, frame)) {
                     sent.add(frame);
                     next++;
                 }
             }
-            Optional<byte[]> back = memif.receive(0);
+            Optional<byte[]> back = memif.receive(queue);
             back.ifPresent(received::add);
             if (back.isEmpty() && next == FRAMES) Thread.onSpinWait();
         }
-        assertEquals(FRAMES, sent.size(), "frames Booster could send; testpmd log:\n" + log());
-        assertEquals(FRAMES, received.size(), "frames testpmd sent back; its log:\n" + log());
+        assertEquals(FRAMES, sent.size(), "frames Booster could send on queue " + queue + "; testpmd log:\n" + log());
+        assertEquals(FRAMES, received.size(), "frames testpmd sent back on queue " + queue + "; its log:\n" + log());
         for (int i = 0; i < FRAMES; i++) {
             byte[] expected = sent.get(i).clone();
             System.arraycopy(PEER_MAC, 0, expected, 6, 6);
@@ -128,14 +141,14 @@ class TestpmdInteropTest {
         assertTrue(memif.isConnected());
     }
 
-    private void awaitForwarding() throws InterruptedException {
+    private void awaitForwarding(int queue) throws InterruptedException {
         long deadline = System.nanoTime() + CONNECT.toNanos();
         while (System.nanoTime() < deadline) {
-            memif.send(0, frame(0xFFFF));
+            memif.send(queue, frame(0xFFFF));
             Thread.sleep(50);
-            if (memif.receive(0).isPresent()) {
+            if (memif.receive(queue).isPresent()) {
                 Thread.sleep(200);
-                while (memif.receive(0).isPresent()) {
+                while (memif.receive(queue).isPresent()) {
                     // probes that were still on their way
                 }
                 return;
@@ -156,12 +169,13 @@ class TestpmdInteropTest {
         return frame;
     }
 
-    private void startTestpmd(String memifArgs) throws IOException {
+    private void startTestpmd(String memifArgs, int queues) throws IOException {
         testpmdLog = dir.resolve("testpmd.log");
         List<String> command = List.of("dpdk-testpmd", "-l", "0,1", "--no-huge", "-m", "512", "--no-pci",
                 "--file-prefix", "booster-memif-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
                 "--vdev=net_memif0," + memifArgs,
-                "--", "--total-num-mbufs=8192", "--forward-mode=macswap", "--auto-start", "--stats-period", "1");
+                "--", "--total-num-mbufs=8192", "--rxq=" + queues, "--txq=" + queues, "--forward-mode=macswap", "--auto-start",
+                "--stats-period", "1");
         testpmd = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(testpmdLog.toFile()).start();
     }
 
