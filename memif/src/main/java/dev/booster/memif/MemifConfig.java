@@ -64,10 +64,10 @@ public record MemifConfig(Role role, String socketPath, long id, int queues, int
         if (bufferSize < MIN_BUFFER_SIZE || bufferSize > MAX_BUFFER_SIZE) {
             throw new InvalidSpecException("bufferSize", bufferSize + " is out of range; use " + MIN_BUFFER_SIZE + ".." + MAX_BUFFER_SIZE);
         }
-        long bufferBytes = 2L * queues * ringSize * bufferSize;
-        if (bufferBytes > Region.MAX_SIZE) {
-            throw new InvalidSpecException("bufferSize", "2 × queues × ringSize × bufferSize = " + bufferBytes
-                    + " bytes exceeds the 4 GiB that 32-bit descriptor offsets address; use fewer queues or smaller rings or buffers");
+        long sharedBytes = 2L * queues * (Ring.bytes(Integer.numberOfTrailingZeros(ringSize)) + (long) ringSize * bufferSize);
+        if (sharedBytes > Region.MAX_SIZE) {
+            throw new InvalidSpecException("bufferSize", queues + " queue pairs of " + ringSize + " buffers of " + bufferSize + " bytes need "
+                    + sharedBytes + " bytes of shared memory, more than the 4 GiB 32-bit descriptor offsets address; use fewer queues or smaller rings or buffers");
         }
         if (mode == null) throw new InvalidSpecException("mode", "is missing; use ETHERNET or IP");
         if (secret == null) throw new InvalidSpecException("secret", "is null; use Optional.empty() for none");

@@ -38,6 +38,7 @@ class TestpmdInteropTest {
     @TempDir
     Path dir;
     private Process testpmd;
+    private String filePrefix;
     private Path testpmdLog;
     private MemifInterface memif;
     private String socketFile;
@@ -62,6 +63,7 @@ class TestpmdInteropTest {
                 }
             }
             if (socketFile != null) Files.deleteIfExists(Path.of(socketFile));
+            if (filePrefix != null) deleteTree(Path.of("/var/run/dpdk", filePrefix));
         }
     }
 
@@ -171,12 +173,21 @@ class TestpmdInteropTest {
 
     private void startTestpmd(String memifArgs, int queues) throws IOException {
         testpmdLog = dir.resolve("testpmd.log");
+        filePrefix = "booster-memif-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         List<String> command = List.of("dpdk-testpmd", "-l", "0,1", "--no-huge", "-m", "512", "--no-pci",
-                "--file-prefix", "booster-memif-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+                "--file-prefix", filePrefix,
                 "--vdev=net_memif0," + memifArgs,
                 "--", "--total-num-mbufs=8192", "--rxq=" + queues, "--txq=" + queues, "--forward-mode=macswap", "--auto-start",
                 "--stats-period", "1");
         testpmd = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(testpmdLog.toFile()).start();
+    }
+
+    /** testpmd leaves its runtime directory (config, mp_socket...) behind; --in-memory would not, but needs hugepages. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private String log() {
