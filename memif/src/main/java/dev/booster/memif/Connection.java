@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * An established memif connection: the mapped regions and, per queue, the ring this side receives on and the ring it
@@ -31,6 +32,9 @@ final class Connection implements AutoCloseable {
     private final TxQueue[] tx;
     private final List<Integer> eventFds;
     private final AtomicInteger threadsSignalling = new AtomicInteger();
+    /** Signalled by {@link #close}, so a receiver sleeping in interrupt mode wakes up at once. */
+    private final int closingFd;
+    private final MemorySegment one;
     private volatile String failure;
     private volatile boolean closed;
 
@@ -40,6 +44,7 @@ final class Connection implements AutoCloseable {
         this.peerName = peerName;
         this.regions = List.copyOf(parts.regions());
         this.eventFds = new ArrayList<>(parts.eventFds());
+        this.closingFd = Libc.eventfd(Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC, "memif connection closing");
         Region[] byIndex = regions.toArray(Region[]::new);
         boolean slave = role == Role.SLAVE;
         // The master receives on slave-to-master rings, the slave on master-to-slave rings.
@@ -47,6 +52,7 @@ final class Connection implements AutoCloseable {
         List<RingSpec> txRings = slave ? parts.s2m() : parts.m2s();
         MemorySegment signal = Arena.ofAuto().allocate(JAVA_LONG); // never closed: a signalling thread may still hold it
         signal.set(JAVA_LONG, 0, 1L);
+        this.one = signal;
         rx = new RxQueue[rxRings.size()];
         for (int q = 0; q < rx.length; q++) {
             RingSpec spec = rxRings.get(q);
@@ -122,15 +128,23 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    /** Waits on {@code fd} (an eventfd) for at most {@code millis}, then drains it; false when closed meanwhile. */
-    boolean waitSignal(int fd, MemorySegment pollFd, MemorySegment counter, int millis) {
-        if (closed) return false;
+    /** The eventfd {@link #close} signals; a waiting receiver polls it next to its ring's eventfd. */
+    int closingFd() {
+        return closingFd;
+    }
+
+    /**
+     * Waits up to {@code millis} on {@code pollFds}: the ring's eventfd {@code fd}, then {@link #closingFd}. Drains
+     * {@code fd} when the peer signalled it.
+     */
+    void waitSignal(int fd, MemorySegment pollFds, MemorySegment counter, int millis) {
+        if (closed) return;
         threadsSignalling.incrementAndGet();
         try {
-            if (closed) return false;
-            int ready = Libc.poll(pollFd, 1, millis);
-            if (ready > 0 && !closed) Libc.read(fd, counter);
-            return ready > 0;
+            if (closed) return;
+            pollFds.set(JAVA_SHORT, Libc.POLLFD_REVENTS, (short) 0);
+            int ready = Libc.poll(pollFds, 2, millis);
+            if (ready > 0 && (pollFds.get(JAVA_SHORT, Libc.POLLFD_REVENTS) & Libc.POLLIN) != 0) Libc.read(fd, counter);
         } finally {
             threadsSignalling.decrementAndGet();
         }
@@ -141,7 +155,9 @@ final class Connection implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        Libc.write(closingFd, one);
         while (threadsSignalling.get() != 0) LockSupport.parkNanos(100_000);
+        closeQuietly(closingFd);
         for (int fd : eventFds) closeQuietly(fd);
         eventFds.clear();
         for (Region region : regions) {

@@ -49,7 +49,6 @@ public final class MemifInterface implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MemifInterface.class.getName());
     /** How often an established connection is checked for a failure the packet threads reported. */
     private static final int FAILURE_CHECK_MILLIS = 100;
-    private static final int AWAIT_SLICE_MILLIS = 50;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final MemifConfig config;
@@ -273,16 +272,22 @@ public final class MemifInterface implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!closing) {
             long left = deadline - System.nanoTime();
-            int slice = (int) Math.max(0, Math.min(AWAIT_SLICE_MILLIS, left / 1_000_000));
+            if (left <= 0) return false;
             Connection c = connection;
-            RxQueue rx = c == null || c.unusable() ? null : c.rx(queue);
+            if (c == null || c.unusable()) {
+                awaitConnected(Duration.ofNanos(left));
+                continue;
+            }
+            RxQueue rx = c.rx(queue);
+            if (rx == null) { // the peer set up fewer queues: nothing will ever arrive here on this connection
+                LockSupport.parkNanos(left);
+                return false;
+            }
             try {
-                if (rx != null && rx.awaitFrames(slice)) return true;
+                if (rx.awaitFrames((int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000)))) return true;
             } catch (IllegalStateException e) {
                 afterTeardown(c, e, null);
             }
-            if (left <= 0) return false;
-            if (rx == null) LockSupport.parkNanos(slice * 1_000_000L);
         }
         return false;
     }

@@ -44,9 +44,12 @@ final class RxQueue {
         this.bufferSize = bufferSize;
         this.eventCounter = eventCounter;
         this.ring = new Ring(regions[spec.region()].memory(), spec.offset(), spec.log2Size());
-        this.pollFd = Arena.ofAuto().allocate(Libc.POLLFD);
+        this.pollFd = Arena.ofAuto().allocate(Libc.POLLFD, 2);
+        long second = Libc.POLLFD.byteSize();
         pollFd.set(JAVA_INT, 0, spec.eventFd());
         pollFd.set(JAVA_SHORT, Libc.POLLFD_EVENTS, Libc.POLLIN);
+        pollFd.set(JAVA_INT, second, connection.closingFd());
+        pollFd.set(JAVA_SHORT, second + Libc.POLLFD_EVENTS, Libc.POLLIN);
     }
 
     void start() {
@@ -136,8 +139,9 @@ final class RxQueue {
     }
 
     /**
-     * Asks the peer for interrupts on this ring, waits up to {@code millis} for a frame, then returns to polling
-     * mode. The ring is re-read after unmasking, so a frame published just before is not missed.
+     * Asks the peer for interrupts on this ring, sleeps on its eventfd up to {@code millis} (or until the connection
+     * closes), then returns to polling mode. The ring is re-read after unmasking, so a frame published just before
+     * is not missed.
      */
     boolean awaitFrames(int millis) {
         if (available() > 0) return true;

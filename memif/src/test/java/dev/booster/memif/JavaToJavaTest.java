@@ -229,19 +229,40 @@ class JavaToJavaTest {
         MemifInterface slave = open(MemifConfig.slave(socket()));
         assertTrue(slave.awaitConnected(CONNECT) && master.awaitConnected(CONNECT));
         assertFalse(master.awaitRx(0, Duration.ofMillis(100)), "nothing to wait for yet");
-        Thread sender = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-            slave.send(0, frame(60, 0, 0));
+        for (MemifInterface[] pair : new MemifInterface[][] {{slave, master}, {master, slave}}) {
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                pair[0].send(0, frame(60, 0, 0));
+            });
+            long start = System.nanoTime();
+            // Without the eventfd signal the receiver would sleep the whole 10 s before looking at the ring again.
+            assertTrue(pair[1].awaitRx(0, Duration.ofSeconds(10)), "woken by the frame");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "woken by the signal, not the timeout");
+            sender.join();
+            assertTrue(pair[1].receive(0).isPresent());
+        }
+    }
+
+    @Test
+    void closingWakesAReceiverWaitingInInterruptMode() throws Exception {
+        MemifInterface master = MemifInterface.open(MemifConfig.master(socket()));
+        MemifInterface slave = open(MemifConfig.slave(socket()));
+        assertTrue(slave.awaitConnected(CONNECT) && master.awaitConnected(CONNECT));
+        long[] waited = new long[1];
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            long start = System.nanoTime();
+            master.awaitRx(0, Duration.ofSeconds(20));
+            waited[0] = System.nanoTime() - start;
         });
-        long start = System.nanoTime();
-        assertTrue(master.awaitRx(0, Duration.ofSeconds(5)), "woken by the frame");
-        assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos());
-        sender.join();
-        assertTrue(master.receive(0).isPresent());
+        Thread.sleep(200);
+        master.close();
+        waiter.join(Duration.ofSeconds(10));
+        assertFalse(waiter.isAlive());
+        assertTrue(waited[0] < Duration.ofSeconds(10).toNanos(), "the waiter left when the interface closed");
     }
 
     static boolean waitUntil(java.util.function.BooleanSupplier condition) {
