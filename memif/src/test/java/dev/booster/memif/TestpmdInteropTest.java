@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,11 +92,23 @@ class TestpmdInteropTest {
     }
 
     @Test
-    void boosterSlaveWithTestpmdServer() throws Exception {
+    void boosterMasterRefusesTestpmdWithTheWrongSecret() throws Exception {
+        socketFile = dir.resolve("memif.sock").toString();
+        memif = MemifInterface.open(MemifConfig.master(socketFile).withSecret(dev.booster.api.Secret.ofString("right")));
+        startTestpmd("role=client,socket=" + socketFile + ",socket-abstract=no,id=0,secret=wrong", 1);
+        long deadline = System.nanoTime() + CONNECT.toNanos();
+        while (memif.lastDisconnectReason().isEmpty() && testpmd.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(Optional.of("Incorrect secret"), memif.lastDisconnectReason(), "testpmd log:\n" + log());
+        assertTrue(!memif.isConnected());
+    }
+
+    @ParameterizedTest
+    @EnumSource(MemifConfig.BufferPlacement.class)
+    void boosterSlaveWithTestpmdServer(MemifConfig.BufferPlacement placement) throws Exception {
         String name = "booster-memif-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         startTestpmd("role=server,socket=" + name + ",id=0", 1);
         memif = MemifInterface.open(MemifConfig.slave("@" + name).withReconnectInterval(Duration.ofMillis(100))
-                .withInterfaceName("booster-slave"));
+                .withInterfaceName("booster-slave").withBufferPlacement(placement));
         assertTrue(awaitConnected(), "connected to testpmd as server; its log:\n" + log());
         exchangeThroughMacswap(0);
     }
