@@ -1,6 +1,7 @@
 package dev.booster.memif;
 
 import dev.booster.api.Secret;
+import dev.booster.api.pod.Memif.Mode;
 import dev.booster.memif.MemifMessage.InterfaceMode;
 
 import java.security.MessageDigest;
@@ -78,7 +79,7 @@ final class MasterHandshake implements Handshake {
                     + ", this side " + MemifProtocol.versionText(MemifProtocol.VERSION));
         }
         if (init.id() != config.id()) throw new MemifProtocolException("ID " + init.id() + " not found (this interface is id " + config.id() + ")");
-        InterfaceMode wanted = config.mode() == dev.booster.api.pod.Memif.Mode.IP ? InterfaceMode.IP : InterfaceMode.ETHERNET;
+        InterfaceMode wanted = config.mode() == Mode.IP ? InterfaceMode.IP : InterfaceMode.ETHERNET;
         if (init.mode() != wanted) {
             throw new MemifProtocolException("Interface mode mismatch: peer wants " + init.mode() + ", this interface is " + wanted);
         }

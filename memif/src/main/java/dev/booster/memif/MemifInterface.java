@@ -168,6 +168,7 @@ public final class MemifInterface implements AutoCloseable {
             out.clear();
             return 0;
         }
+        requireNothingUnreleased(out, c);
         try {
             return rx.burst(out, max);
         } catch (IllegalStateException e) {
@@ -204,6 +205,7 @@ public final class MemifInterface implements AutoCloseable {
             out.clear();
             return 0;
         }
+        requireNothingUnreleased(out, c);
         try {
             return tx.acquire(out, max);
         } catch (IllegalStateException e) {
@@ -316,6 +318,14 @@ public final class MemifInterface implements AutoCloseable {
     private void checkQueue(int queue) {
         if (queue < 0 || queue >= config.queues()) {
             throw new IndexOutOfBoundsException("queue " + queue + " is out of range 0.." + (config.queues() - 1));
+        }
+    }
+
+    /** Refilling a batch that still holds received buffers would lose them, and the ring would stall. */
+    private static void requireNothingUnreleased(MemifBuffers out, Connection c) {
+        if (out.receive && out.connection == c && out.size() > 0) {
+            throw new IllegalStateException("this batch still holds " + out.size() + " received buffers of queue " + out.queue
+                    + "; release them before reusing it");
         }
     }
 

@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
  * checked to be at least as large as announced before it is mapped: touching a mapped page beyond the end of its
  * file raises SIGBUS, which would take the whole JVM down.
  */
+@SuppressWarnings("restricted") // giving the mapping its real size and an unmapping cleanup is what this class is for
 final class Region implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Region.class.getName());
     /** Descriptor offsets are 32-bit, so nothing beyond 4 GiB of a region can be addressed. */

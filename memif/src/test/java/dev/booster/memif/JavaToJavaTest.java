@@ -22,6 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A Booster master and a Booster slave in one JVM, over a real SOCK_SEQPACKET socket and real shared memory. */
@@ -148,6 +149,8 @@ class JavaToJavaTest {
                 assertEquals((byte) (round * 16 + i), rx.region(i).get(JAVA_BYTE, rx.offset(i) + rx.length(i) - 1));
                 assertEquals(100 + 8 + i, rx2.length(i));
             }
+            assertThrows(IllegalStateException.class, () -> master.release(rx2), "bursts go back in order");
+            assertThrows(IllegalStateException.class, () -> master.rxBurst(0, rx, 8), "rx still holds unreleased buffers");
             master.release(rx);
             master.release(rx2);
         }
