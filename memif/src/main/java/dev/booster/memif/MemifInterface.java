@@ -393,8 +393,7 @@ public final class MemifInterface implements AutoCloseable {
 
     /** The 8-byte counter value written to the wakeup eventfd; never freed. */
     private static final class WakeValue {
-        static final MemorySegment ONE = Arena.global()
-                .allocateFrom(JAVA_LONG, 1L);
+        static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
     }
 
     /** One peer's control connection: handshake state, then the established connection. */
@@ -421,13 +420,23 @@ public final class MemifInterface implements AutoCloseable {
         @Override
         public void run() {
             try {
-                if (config.role() == Role.MASTER) {
-                    runMaster();
-                } else {
-                    runSlave();
+                while (!closing) {
+                    try {
+                        if (config.role() == Role.MASTER) {
+                            runMaster();
+                        } else {
+                            runSlave();
+                        }
+                    } catch (RuntimeException e) {
+                        // A bug or an unexpected libc failure: drop the peer, pause, and keep the interface alive.
+                        LOG.log(System.Logger.Level.ERROR, "memif " + config.socketPath() + ": control thread error", e);
+                        endSession("internal error: " + e.getMessage(), true);
+                        poll(millis(config.reconnectInterval()), wakeFd, -1, -1);
+                    }
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (Error e) {
                 LOG.log(System.Logger.Level.ERROR, "memif " + config.socketPath() + ": control thread failed", e);
+                throw e;
             } finally {
                 endSession("interface closed", true);
                 if (listenFd >= 0) Connection.closeQuietly(listenFd);
@@ -446,8 +455,9 @@ public final class MemifInterface implements AutoCloseable {
                 int channelFd = session == null ? -1 : session.channel.fd();
                 int ready = poll(timeoutMillis(), wakeFd, listenFd, channelFd);
                 if (closing) return;
-                if (ready > 0 && readable(1)) acceptPeer();
+                // The current peer first: if it is leaving, a newcomer in the same wake-up is served, not refused.
                 if (session != null && (readable(2) || ready > 0 && hungUp(2))) serviceChannel();
+                if (ready > 0 && readable(1)) acceptPeer();
                 checkSession();
             }
         }
