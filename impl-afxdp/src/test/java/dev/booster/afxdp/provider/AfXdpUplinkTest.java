@@ -52,6 +52,10 @@ class AfXdpUplinkTest {
     static final String PEER_IP = SUBNET + "2";
     static final String POD_CIDR = "10.77.0.0/16";
     static final String POD_IP = "10.77.0.10";
+    static final String HOST_IP6 = "fd98::1";
+    static final String PEER_IP6 = "fd98::2";
+    static final String POD_CIDR6 = "fd77::/64";
+    static final String POD_IP6 = "fd77::10";
 
     private final IpLinkManager links = new IpLinkManager();
     private TestNamespaces namespaces;
@@ -80,11 +84,14 @@ class AfXdpUplinkTest {
         run("ip", "link", "add", uplink, "numtxqueues", "1", "numrxqueues", "1", "type", "veth", "peer", "name", peer,
                 "numtxqueues", "1", "numrxqueues", "1", "netns", peerNs);
         run("ip", "address", "add", HOST_IP + "/24", "dev", uplink);
+        run("ip", "address", "add", HOST_IP6 + "/64", "dev", uplink, "nodad");
         run("ip", "link", "set", uplink, "up");
         peerRun("ip", "link", "set", peer, "address", peerMac.toString(), "up");
         peerRun("ip", "link", "set", "lo", "up");
         peerRun("ip", "address", "add", PEER_IP + "/24", "dev", peer);
         peerRun("ip", "route", "add", POD_CIDR, "via", HOST_IP);
+        peerRun("ip", "address", "add", PEER_IP6 + "/64", "dev", peer, "nodad");
+        peerRun("ip", "-6", "route", "add", POD_CIDR6, "via", HOST_IP6);
     }
 
     @AfterEach
@@ -104,12 +111,12 @@ class AfXdpUplinkTest {
     private void openWithPod() {
         dp = Dataplanes.open(DataplaneConfig.builder().provider(AfXdpProvider.NAME)
                 .option("afxdp.uplink", uplink)
-                .option("afxdp.uplink.podCidrs", POD_CIDR + ",fd77::/64")
+                .option("afxdp.uplink.podCidrs", POD_CIDR + "," + POD_CIDR6)
                 .option("afxdp.uplink.gatewayMac", peerMac.toString())
                 .build());
         podUid = "test-" + ProcessHandle.current().pid() + "-uplink-pod";
         dp.pods().attach(PodSpec.builder("shop", "web").uid(podUid).netns(TestNamespaces.path(podNs))
-                .addInterface(Veth.of("eth0", InterfaceAddress.parse(POD_IP + "/32"))).build());
+                .addInterface(Veth.of("eth0", InterfaceAddress.parse(POD_IP + "/32"), InterfaceAddress.parse(POD_IP6 + "/128"))).build());
     }
 
     private AfXdpUplink theUplink() {
@@ -136,6 +143,9 @@ class AfXdpUplinkTest {
         CommandResult ping = namespaces.exec(peerNs, "ping", "-c", "3", "-W", "2", "-i", "0.2", POD_IP);
         assertEquals(0, ping.exitCode(), () -> "ping from host-peer to the pod failed:\n" + ping.stdout() + ping.stderr() + diagnostics());
         assertTrue(uplinkRxPackets() - rxBefore >= 3, "the echo requests entered Booster through the uplink");
+        CommandResult ping6 = namespaces.exec(peerNs, "ping", "-6", "-c", "3", "-W", "2", "-i", "0.2", POD_IP6);
+        assertEquals(0, ping6.exitCode(), () -> "ping -6 from host-peer to the pod failed:\n" + ping6.stdout() + ping6.stderr() + diagnostics());
+        assertTrue(uplinkRxPackets() - rxBefore >= 6, "the IPv6 echo requests entered Booster through the uplink too");
 
         // (b) host-peer -> the host's own address on the uplink: a TCP server in the root namespace answers.
         long rxBeforeHost = uplinkRxPackets();
@@ -173,7 +183,7 @@ class AfXdpUplinkTest {
     void podCidrsCanBeRemovedAndAddedAtRunTime() {
         openWithPod();
         AfXdpUplink up = theUplink();
-        assertEquals(java.util.Set.of(IpPrefix.parse(POD_CIDR), IpPrefix.parse("fd77::/64")), up.podCidrs());
+        assertEquals(java.util.Set.of(IpPrefix.parse(POD_CIDR), IpPrefix.parse(POD_CIDR6)), up.podCidrs());
         assertEquals(0, namespaces.exec(peerNs, "ping", "-c", "1", "-W", "2", POD_IP).exitCode());
 
         assertTrue(up.removePodCidr(IpPrefix.parse(POD_CIDR)));
