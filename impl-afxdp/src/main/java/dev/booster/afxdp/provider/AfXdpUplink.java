@@ -34,13 +34,15 @@ public final class AfXdpUplink implements AutoCloseable {
     private final UplinkProgram program;
     private final XskPort port;
     private final int index;
+    private final List<IpPrefix> routes;
     private boolean closed;
 
-    private AfXdpUplink(Engine engine, UplinkProgram program, XskPort port, int index) {
+    private AfXdpUplink(Engine engine, UplinkProgram program, XskPort port, int index, List<IpPrefix> routes) {
         this.engine = engine;
         this.program = program;
         this.port = port;
         this.index = index;
+        this.routes = List.copyOf(routes);
     }
 
     /** Loads and attaches the program, opens the socket, adds the interface, its routes and the pod CIDRs to the engine. */
@@ -57,7 +59,7 @@ public final class AfXdpUplink implements AutoCloseable {
             program.attach(false);
             index = engine.addInterface(new InterfaceConfig.Uplink(name, port, info.mac()));
             for (IpPrefix route : uplink.routes()) engine.addRoute(route, index, uplink.gatewayMac());
-            AfXdpUplink opened = new AfXdpUplink(engine, program, port, index);
+            AfXdpUplink opened = new AfXdpUplink(engine, program, port, index, uplink.routes());
             for (IpPrefix cidr : uplink.podCidrs()) opened.addPodCidr(cidr);
             return opened;
         } catch (RuntimeException e) {
@@ -69,12 +71,26 @@ public final class AfXdpUplink implements AutoCloseable {
         }
     }
 
-    /** Redirects frames for {@code cidr} arriving on the uplink into Booster; false when it already was. */
+    /**
+     * Redirects frames for {@code cidr} arriving on the uplink into Booster; false when it already was.
+     *
+     * @throws IllegalArgumentException {@code cidr} is one of the routes out of the uplink (its drop route would replace it)
+     */
     public synchronized boolean addPodCidr(IpPrefix cidr) {
         Objects.requireNonNull(cidr, "cidr");
         requireOpen();
+        if (routes.contains(cidr)) {
+            throw new IllegalArgumentException("pod CIDR " + cidr + " is also a route out of the uplink (" + UplinkOptions.ROUTES
+                    + "); a pod CIDR must be more specific than the routes towards the uplink");
+        }
+        boolean known = program.prefixes().contains(cidr);
         engine.addDropRoute(cidr);
-        return program.addPrefix(cidr);
+        try {
+            return program.addPrefix(cidr);
+        } catch (RuntimeException e) {
+            if (!known) engine.removeRoute(cidr);
+            throw e;
+        }
     }
 
     /** Leaves frames for {@code cidr} to the kernel again and removes its drop route; false when it was not there. */

@@ -193,6 +193,8 @@ class AfXdpUplinkTest {
         assertEquals(rxBefore, uplinkRxPackets(), "nothing entered Booster once the CIDR was removed");
 
         assertTrue(up.addPodCidr(IpPrefix.parse(POD_CIDR)));
+        IllegalArgumentException defaultRoute = assertThrows(IllegalArgumentException.class, () -> up.addPodCidr(IpPrefix.parse("0.0.0.0/0")));
+        assertTrue(defaultRoute.getMessage().contains("afxdp.uplink.routes"), defaultRoute.getMessage());
         CommandResult again = namespaces.exec(peerNs, "ping", "-c", "2", "-W", "2", "-i", "0.2", POD_IP);
         assertEquals(0, again.exitCode(), () -> again.stdout() + again.stderr());
     }
