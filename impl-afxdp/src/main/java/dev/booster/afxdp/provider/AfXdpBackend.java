@@ -26,6 +26,7 @@ import dev.booster.engine.dataplane.PodPort;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,12 +44,28 @@ final class AfXdpBackend implements EngineBackend {
     private final AfXdpOptions options;
     private final PodLinkSetup podSetup;
     private final Set<AfXdpPodPort> open = new LinkedHashSet<>();
+    private AfXdpUplink uplink;
 
     AfXdpBackend(Engine engine, LinkManager links, AfXdpOptions options) {
         this.engine = engine;
         this.links = links;
         this.options = options;
         this.podSetup = new PodLinkSetup(engine.config().gateway4(), engine.config().gateway6());
+    }
+
+    /** Opens the uplink of {@code afxdp.uplink}, if set; before the engine starts. */
+    synchronized void openUplink() {
+        if (options.uplink().isEmpty() || uplink != null) return;
+        UplinkOptions config = options.uplink().get();
+        try {
+            uplink = AfXdpUplink.open(engine, links, config, options);
+        } catch (CommandFailedException | NativeCallException | NativeLibraryUnavailableException e) {
+            throw new DataplaneException("uplink " + config.interfaceName() + " (option " + UplinkOptions.UPLINK + "): " + e.getMessage(), e);
+        }
+    }
+
+    synchronized Optional<AfXdpUplink> uplink() {
+        return Optional.ofNullable(uplink);
     }
 
     @Override
@@ -130,10 +147,19 @@ final class AfXdpBackend implements EngineBackend {
     @Override
     public void close() {
         List<AfXdpPodPort> left;
+        AfXdpUplink openUplink;
         synchronized (this) {
             left = new ArrayList<>(open);
+            openUplink = uplink;
         }
         RuntimeException failure = null;
+        if (openUplink != null) {
+            try {
+                openUplink.close(); // the engine has stopped: its worker is out of the uplink's port
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         for (AfXdpPodPort port : left) {
             try {
                 port.close();

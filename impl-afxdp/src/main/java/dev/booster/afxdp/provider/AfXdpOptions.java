@@ -6,6 +6,8 @@ import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.InvalidSpecException;
 
+import java.util.Optional;
+
 /**
  * The {@code afxdp.*} options of a {@link DataplaneConfig}:
  * <ul>
@@ -14,9 +16,11 @@ import dev.booster.api.InvalidSpecException;
  *   <li>{@code afxdp.idle}: what the worker does when idle: {@code poll} (default: sleep in poll(2) on the sockets
  *       after about 10 ms without traffic) or {@code spin} (the engine's spin-then-park-50-µs, lowest latency, burns
  *       CPU).</li>
+ *   <li>{@code afxdp.uplink}, {@code afxdp.uplink.podCidrs}, {@code afxdp.uplink.routes},
+ *       {@code afxdp.uplink.gatewayMac}: the uplink, see {@link UplinkOptions}.</li>
  * </ul>
  */
-record AfXdpOptions(int frames, Idle idle) {
+record AfXdpOptions(int frames, Idle idle, Optional<UplinkOptions> uplink) {
     static final String PREFIX = "afxdp.";
     static final String FRAMES = "afxdp.frames";
     static final String IDLE = "afxdp.idle";
@@ -27,18 +31,19 @@ record AfXdpOptions(int frames, Idle idle) {
     enum Idle { POLL, SPIN }
 
     static AfXdpOptions defaults() {
-        return new AfXdpOptions(1024, Idle.POLL);
+        return new AfXdpOptions(1024, Idle.POLL, Optional.empty());
     }
 
     static AfXdpOptions from(DataplaneConfig config) {
         for (String key : config.options().keySet()) {
-            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(IDLE)) {
-                throw new InvalidSpecException("options." + key, "is not an afxdp option; known: " + FRAMES + ", " + IDLE);
+            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(IDLE) && !UplinkOptions.KEYS.contains(key)) {
+                throw new InvalidSpecException("options." + key, "is not an afxdp option; known: " + FRAMES + ", " + IDLE + ", "
+                        + String.join(", ", UplinkOptions.KEYS));
             }
         }
         int frames = config.option(FRAMES).map(AfXdpOptions::parseFrames).orElse(1024);
         Idle idle = config.option(IDLE).map(AfXdpOptions::parseIdle).orElse(Idle.POLL);
-        return new AfXdpOptions(frames, idle);
+        return new AfXdpOptions(frames, idle, UplinkOptions.from(config));
     }
 
     private static int parseFrames(String value) {

@@ -9,7 +9,6 @@ import dev.booster.api.DataplaneException;
 import dev.booster.engine.Engine;
 import dev.booster.engine.EngineConfig;
 import dev.booster.engine.IdleStrategy;
-import dev.booster.engine.dataplane.EngineDataplane;
 import dev.booster.spi.Availability;
 import dev.booster.spi.DataplaneProvider;
 
@@ -22,7 +21,9 @@ import java.util.Set;
  * CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN and CAP_BPF), libxdp1/libbpf1, iproute2 and a kernel with AF_XDP; when
  * it has them it wins over {@code memory} (priority 100), so it is the default embedded backend of a root process.
  *
- * <p>Options: see {@link AfXdpOptions} ({@code afxdp.frames}, {@code afxdp.idle}).
+ * <p>Options: see {@link AfXdpOptions} ({@code afxdp.frames}, {@code afxdp.idle}) and {@link UplinkOptions}
+ * ({@code afxdp.uplink*}). {@link #open} returns an {@link AfXdpDataplane}, whose {@link AfXdpDataplane#uplink()}
+ * adds and removes pod CIDRs at run time.
  */
 public final class AfXdpProvider implements DataplaneProvider {
     public static final String NAME = "afxdp";
@@ -73,8 +74,10 @@ public final class AfXdpProvider implements DataplaneProvider {
         IdleStrategy idle = options.idle() == AfXdpOptions.Idle.POLL
                 ? new SocketPollIdle(engine.config().maxInterfaces())
                 : IdleStrategy.spinThenPark(64, 50_000);
-        EngineDataplane dataplane = new EngineDataplane(new AfXdpBackend(engine, new IpLinkManager(), options), engine);
+        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options);
+        AfXdpDataplane dataplane = new AfXdpDataplane(backend, engine);
         try {
+            backend.openUplink();
             engine.start(idle);
         } catch (RuntimeException e) {
             idle.close();

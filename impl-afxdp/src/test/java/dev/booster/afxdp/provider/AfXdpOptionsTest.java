@@ -32,6 +32,6 @@ class AfXdpOptionsTest {
         assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
-        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.idle"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.idle, afxdp.uplink"), typo.getMessage());
     }
 }

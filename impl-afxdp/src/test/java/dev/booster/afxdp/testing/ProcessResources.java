@@ -55,4 +55,28 @@ public final class ProcessResources {
         while (m.find()) count++;
         return count;
     }
+
+    /**
+     * This process's open descriptors of one BPF object kind ("bpf-map", "bpf-prog", "bpf_link"), read from
+     * /proc/self/fd: unlike bpftool's holder list, which needs a bpftool built with BPF skeletons, it always works.
+     */
+    public static long bpfDescriptors(String kind) {
+        return openDescriptorTargets().stream().filter(t -> t.equals("anon_inode:" + kind)).count();
+    }
+
+    private static java.util.List<String> openDescriptorTargets() {
+        java.util.List<String> targets = new java.util.ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException gone) {
+                    // the descriptor listing itself, closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return targets;
+    }
 }
