@@ -1,6 +1,5 @@
 package dev.booster.afxdp.testing;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
