@@ -65,7 +65,10 @@ final class NetnsTrafficDemo {
     /** @return how many attempts ended otherwise than the scenario expects (0 on success) */
     int run(List<DataplaneProvider> providers) throws InterruptedException {
         RunResources resources = new RunResources(new DemoNamespaces(ProcessHandle.current().pid()));
-        Thread hook = new Thread(resources::close, "booster-demo-cleanup");
+        Thread hook = new Thread(() -> {
+            out.println("booster demo: stopping; removing the demo's pods, servers and network namespaces");
+            resources.close();
+        }, "booster-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run(providers, resources);
