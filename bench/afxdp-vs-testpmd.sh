@@ -117,11 +117,12 @@ ip -n "$NS_B" addr add 10.99.0.2/32 dev eth0
 ip link set "$TP_A" up
 ip link set "$TP_B" up
 dpdk-testpmd -l $GEN_CPU,$FWD_CPU --no-huge -m 512 --no-pci --vdev "net_af_xdp0,iface=$TP_A" --vdev "net_af_xdp1,iface=$TP_B" \
-  -- --forward-mode=io --nb-cores=1 --auto-start --total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
+  -- --forward-mode=io --nb-cores=1 --auto-start --stats-period 1 --total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
 TP_PID=$!
-for _ in $(seq 1 100); do grep -q 'Press enter to exit\|Start automatic packet forwarding\|io packet forwarding' "$WORK/testpmd.log" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q 'io packet forwarding' "$WORK/testpmd.log" && break; sleep 0.1; done
 sleep 1
 read -r testpmd_offered testpmd_pps < <(measure)
+kill -0 "$TP_PID" 2>/dev/null || { say "testpmd ended early:"; tail -20 "$WORK/testpmd.log" >&2; exit 1; }
 kill -INT "$TP_PID"; wait "$TP_PID" 2>/dev/null || true; TP_PID=
 
 ratio=$(awk -v b="$booster_pps" -v t="$testpmd_pps" 'BEGIN { if (t > 0) printf "%.2f", b / t; else print "n/a" }')
