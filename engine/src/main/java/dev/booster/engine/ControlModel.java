@@ -17,26 +17,46 @@ import dev.booster.engine.state.LocalAddresses;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * What the control plane said, as plain objects: interfaces, static routes, the policy. {@link #build()} turns it
- * into the packet path's {@link ForwardingState}. Not thread-safe; the {@link Engine} serializes access.
+ * What the control plane said, as plain objects: interfaces, static routes, the policy; and the FIBs, which are not
+ * rebuilt per change but changed in place (they take lock-free readers while one writer changes them), so a change
+ * costs what it changes, not the size of the routing table. {@link #commit} publishes a change to the packet path.
+ * Not thread-safe; the {@link Engine} serializes access.
  */
 final class ControlModel {
     private final InterfaceConfig[] interfaces;
-    private final Map<IpPrefix, StaticRoute> routes = new LinkedHashMap<>();
+    private final Map<IpPrefix, AdjacencyPool.Key> routes = new LinkedHashMap<>();
+    /** The static routes through each interface, so removing an interface does not scan every route. */
+    private final Map<Integer, Set<IpPrefix>> routesByInterface = new HashMap<>();
     private final Map<RuleDescriptor, Integer> ruleCounterIds = new HashMap<>();
     private final List<RuleDescriptor> ruleByCounterId = new ArrayList<>();
     private final LocalAddresses addresses;
+    private final Ip4Fib fib4 = new Ip4Fib();
+    private final Ip6Fib fib6 = new Ip6Fib();
+    private final AdjacencyPool adjacencies = new AdjacencyPool();
+    /** The adjacency index of every prefix in the FIBs. */
+    private final Map<IpPrefix, Integer> installed = new HashMap<>();
+    /** FIB entries changed since the last commit: the adjacency each prefix should have, or null for none. */
+    private final Map<IpPrefix, AdjacencyPool.Key> pending = new LinkedHashMap<>();
     private CompiledPolicy policy;
     private int[] policyCounterIds;
     private long version;
 
-    private record StaticRoute(int iface, long mac) {
+    /** Waits until no packet worker reads a {@link ForwardingState} older than the given version. */
+    @FunctionalInterface
+    interface Readers {
+        void awaitVersion(long version);
+    }
+
+    private record FibChange(IpPrefix prefix, int adjacency, int previous) {
     }
 
     ControlModel(EngineConfig config, CompiledPolicy initialPolicy) {
@@ -83,34 +103,69 @@ final class ControlModel {
         if (index < 0) throw new IllegalStateException("all " + interfaces.length + " interfaces are in use; raise EngineConfig.maxInterfaces");
         if (spec instanceof InterfaceConfig.Pod pod) checkAddressesFree(pod, index);
         interfaces[index] = spec;
+        hostRoutes(spec, index).forEach(pending::put);
         return index;
     }
 
     /** Replaces an interface's config (same kind, same addresses), e.g. with a new MAC. */
     void replace(int index, InterfaceConfig spec) {
-        require(index);
+        InterfaceConfig old = require(index);
         interfaces[index] = spec;
+        Map<IpPrefix, AdjacencyPool.Key> now = hostRoutes(spec, index);
+        for (IpPrefix prefix : hostRoutes(old, index).keySet()) if (!now.containsKey(prefix)) pending.put(prefix, null);
+        now.forEach(pending::put);
     }
 
     void remove(int index) {
-        require(index);
+        InterfaceConfig old = require(index);
         interfaces[index] = null;
-        routes.values().removeIf(r -> r.iface == index);
+        for (IpPrefix prefix : hostRoutes(old, index).keySet()) pending.put(prefix, null);
+        Set<IpPrefix> through = routesByInterface.remove(index);
+        if (through == null) return;
+        for (IpPrefix prefix : through) {
+            routes.remove(prefix);
+            pending.put(prefix, null);
+        }
     }
 
     void addRoute(IpPrefix prefix, int index, MacAddress nextHop) {
         require(index);
         checkNotHostRoute(prefix);
-        routes.put(prefix, new StaticRoute(index, nextHop.bits()));
+        putRoute(prefix, new AdjacencyPool.Key(index, nextHop.bits()));
     }
 
     void addDropRoute(IpPrefix prefix) {
         checkNotHostRoute(prefix);
-        routes.put(prefix, new StaticRoute(Adjacencies.DISCARD, 0));
+        putRoute(prefix, AdjacencyPool.Key.DISCARD);
     }
 
     boolean removeRoute(IpPrefix prefix) {
-        return routes.remove(prefix) != null;
+        AdjacencyPool.Key removed = routes.remove(prefix);
+        if (removed == null) return false;
+        unindex(prefix, removed);
+        pending.put(prefix, null);
+        return true;
+    }
+
+    private void putRoute(IpPrefix prefix, AdjacencyPool.Key key) {
+        AdjacencyPool.Key previous = routes.put(prefix, key);
+        if (previous != null) unindex(prefix, previous);
+        if (key.iface() != Adjacencies.DISCARD) routesByInterface.computeIfAbsent(key.iface(), i -> new HashSet<>()).add(prefix);
+        pending.put(prefix, key);
+    }
+
+    private void unindex(IpPrefix prefix, AdjacencyPool.Key key) {
+        Set<IpPrefix> through = routesByInterface.get(key.iface());
+        if (through != null) through.remove(prefix);
+    }
+
+    /** The host route (/32, /128) of each address of a pod interface, to the pod's MAC or the learned neighbour. */
+    private static Map<IpPrefix, AdjacencyPool.Key> hostRoutes(InterfaceConfig spec, int index) {
+        if (!(spec instanceof InterfaceConfig.Pod pod)) return Map.of();
+        AdjacencyPool.Key key = new AdjacencyPool.Key(index, pod.podMac().map(MacAddress::bits).orElse(Adjacencies.LEARNED));
+        Map<IpPrefix, AdjacencyPool.Key> routes = new LinkedHashMap<>();
+        for (IpAddress a : pod.addresses()) routes.put(IpPrefix.containing(a, a.bitLength()), key);
+        return routes;
     }
 
     CompiledPolicy policy() {
@@ -135,33 +190,69 @@ final class ControlModel {
         return List.copyOf(ruleByCounterId);
     }
 
+    /**
+     * Makes the changes since the last commit the packet path's, keeping every worker's view consistent although the
+     * FIBs change under it: (1) every adjacency the changed routes need gets its index, (2) a state whose adjacency
+     * table has those indices is published, (3) once no worker reads an older state, the FIB entries change, one
+     * atomic slot at a time (a packet sees each route before or after), and (4) only then are adjacencies no route
+     * uses any more released, to be reused by a later commit: so whatever index a FIB returns to a worker means the
+     * same in that worker's state. Costs the number of changed routes plus the interface and adjacency tables.
+     *
+     * @return the published state
+     */
+    ForwardingState commit(Consumer<ForwardingState> publish, Readers readers) {
+        List<FibChange> changes = new ArrayList<>();
+        for (Map.Entry<IpPrefix, AdjacencyPool.Key> e : pending.entrySet()) {
+            Integer have = installed.get(e.getKey());
+            AdjacencyPool.Key want = e.getValue();
+            if (want == null ? have == null : have != null && want.equals(adjacencies.key(have))) continue;
+            changes.add(new FibChange(e.getKey(), want == null ? Ip4Fib.MISS : adjacencies.acquire(want), have == null ? Ip4Fib.MISS : have));
+        }
+        pending.clear();
+        ForwardingState state = build();
+        publish.accept(state);
+        if (changes.isEmpty()) return state;
+        readers.awaitVersion(state.version());
+        for (FibChange c : changes) {
+            if (c.adjacency() == Ip4Fib.MISS) {
+                removeFromFib(c.prefix());
+                installed.remove(c.prefix());
+            } else {
+                addToFib(c.prefix(), c.adjacency());
+                installed.put(c.prefix(), c.adjacency());
+            }
+        }
+        for (FibChange c : changes) if (c.previous() != Ip4Fib.MISS) adjacencies.release(c.previous());
+        return state;
+    }
+
+    /** The state as it stands, with nothing pending (the engine's first one). */
     ForwardingState build() {
+        if (!pending.isEmpty()) throw new IllegalStateException("FIB changes are pending; commit them instead");
         InterfaceTable.Builder table = InterfaceTable.builder(interfaces.length);
-        Adjacencies.Builder adjacencies = Adjacencies.builder();
-        Ip4Fib fib4 = new Ip4Fib();
-        Ip6Fib fib6 = new Ip6Fib();
         for (int i = 0; i < interfaces.length; i++) {
             switch (interfaces[i]) {
                 case null -> {
                 }
-                case InterfaceConfig.Pod pod -> {
-                    table.set(i, pod.name(), pod.port(), pod.mac().bits(), pod.policyEndpoint(), true);
-                    int adjacency = adjacencies.add(i, pod.podMac().map(MacAddress::bits).orElse(Adjacencies.LEARNED));
-                    for (IpAddress a : pod.addresses()) addToFib(fib4, fib6, IpPrefix.containing(a, a.bitLength()), adjacency);
-                }
+                case InterfaceConfig.Pod pod -> table.set(i, pod.name(), pod.port(), pod.mac().bits(), pod.policyEndpoint(), true);
                 case InterfaceConfig.Uplink up -> table.set(i, up.name(), up.port(), up.mac().bits(), PolicyEndpoint.REMOTE, false);
             }
         }
-        routes.forEach((prefix, route) -> addToFib(fib4, fib6, prefix,
-                route.iface == Adjacencies.DISCARD ? adjacencies.discard() : adjacencies.add(route.iface, route.mac)));
-        return new ForwardingState(++version, table.build(), adjacencies.build(), fib4, fib6, policy,
+        return new ForwardingState(++version, table.build(), adjacencies.snapshot(), fib4, fib6, policy,
                 ForwardingState.tagOf(policy.generation()), policyCounterIds.clone(), ruleByCounterId.size(), addresses);
     }
 
-    private static void addToFib(Ip4Fib fib4, Ip6Fib fib6, IpPrefix prefix, int adjacency) {
+    private void addToFib(IpPrefix prefix, int adjacency) {
         switch (prefix.address()) {
             case Ip4Address v4 -> fib4.add(v4.bits(), prefix.length(), adjacency);
             case Ip6Address v6 -> fib6.add(v6.high(), v6.low(), prefix.length(), adjacency);
+        }
+    }
+
+    private void removeFromFib(IpPrefix prefix) {
+        switch (prefix.address()) {
+            case Ip4Address v4 -> fib4.remove(v4.bits(), prefix.length());
+            case Ip6Address v6 -> fib6.remove(v6.high(), v6.low(), prefix.length());
         }
     }
 

@@ -36,7 +36,11 @@ import java.util.concurrent.locks.LockSupport;
  * the backends' {@link dev.booster.engine.packet.Port}s through the worker.
  *
  * <p>Control methods are thread-safe (serialized on the engine) and stay off the packet path: each builds a new
- * {@link ForwardingState} and publishes it with one volatile write; the worker picks it up at its next vector.
+ * {@link ForwardingState} (interfaces, adjacencies, policy) and publishes it with one volatile write; the worker picks
+ * it up at its next vector. The FIBs are the exception: they are shared by all states and changed in place, route by
+ * route, after the worker has moved to the state that knows the routes' adjacencies (see {@code ControlModel#commit}),
+ * so a change costs what it changes and not the size of the routing table; a control method that changes routes may
+ * therefore wait for the worker to finish its current vector. Ports must not call control methods.
  *
  * <p>One worker for now: conntrack is per worker, so both directions of a flow must meet on one worker, which takes
  * flow handoff between workers before there can be several.
@@ -372,8 +376,11 @@ public final class Engine implements AutoCloseable {
     // ---- internals -----------------------------------------------------------------------------------------------
 
     private void publish() {
-        states.publish(model.build());
-        if (running) idle.wakeup();
+        // Wake a worker sleeping in its idle strategy so it picks the new state up now, not at its next timeout.
+        model.commit(state -> {
+            states.publish(state);
+            if (running) idle.wakeup();
+        }, worker::awaitVersion);
     }
 
     private long[] snapshotCounters(int i) {

@@ -19,8 +19,12 @@
  *
  * <h2>Tables</h2>
  * The control plane ({@link dev.booster.engine.Engine}) keeps a plain model and builds an immutable
- * {@link dev.booster.engine.state.ForwardingState} (interfaces, adjacencies, FIBs, compiled policy) for every change,
- * published with one volatile write and read by the worker once per vector. The only state packets write besides
+ * {@link dev.booster.engine.state.ForwardingState} (interfaces, adjacencies, compiled policy) for every change,
+ * published with one volatile write and read by the worker once per vector. The FIBs are shared by every state and
+ * changed in place, so that a change costs what it changes rather than the size of the routing table: a route is
+ * written only once the worker reads a state whose adjacency table has the route's adjacency, and an adjacency index
+ * is reused only after nothing can return its old meaning (the worker tells the control plane which state it reads,
+ * three writes per vector). The only state packets write besides
  * per-worker counters and conntrack is the neighbour MAC learned on pod interfaces
  * ({@link dev.booster.engine.state.Neighbours}).
  *

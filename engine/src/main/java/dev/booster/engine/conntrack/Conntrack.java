@@ -89,6 +89,7 @@ public final class Conntrack {
 
     private int size;
     private long fullDrops;
+    private long creations;
 
     public Conntrack(int capacity, Timeouts timeouts) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
@@ -187,6 +188,7 @@ public final class Conntrack {
             insertSlot(hash(dstHigh, dstLow, srcHigh, srcLow, proto, dport, sport), flow << 1 | REPLY);
         }
         size++;
+        creations++;
         return flow << 1;
     }
 
@@ -239,6 +241,14 @@ public final class Conntrack {
     /** Flows held, including expired ones not freed yet. */
     public int size() {
         return size;
+    }
+
+    /**
+     * Flows created since construction (not reset by {@link #clear()}): tells a caller of {@link #create} whether it
+     * made a flow or got the live one the packet already had.
+     */
+    public long creations() {
+        return creations;
     }
 
     /** Creates refused with {@link #FULL} since construction (not reset by {@link #clear()}). */

@@ -17,7 +17,10 @@ public final class WorkerCounters {
     /** Packets the engine made (ICMP errors); rx + generated = tx + drops once the graph is empty. */
     public long generated;
 
+    /** The rule counters as other threads read them; swapped whole when they grow. */
     private volatile RuleHits ruleHits = new RuleHits(0);
+    /** The same object, for the worker's own per-packet writes: a plain read it may hoist out of its loops. */
+    private RuleHits workerHits = ruleHits;
 
     public WorkerCounters(int interfaces) {
         rxPackets = new long[interfaces];
@@ -33,18 +36,19 @@ public final class WorkerCounters {
     }
 
     public void ruleHit(int counterId, int bytes) {
-        RuleHits hits = ruleHits;
+        RuleHits hits = workerHits;
         hits.packets[counterId]++;
         hits.bytes[counterId] += bytes;
     }
 
     /** Grows the rule counters when a policy brought new rules: once per policy change, off the per-packet loop. */
     void ensureRuleCounters(int count) {
-        RuleHits current = ruleHits;
+        RuleHits current = workerHits;
         if (current.packets.length >= count) return;
         RuleHits grown = new RuleHits(Math.max(count, current.packets.length * 2));
         System.arraycopy(current.packets, 0, grown.packets, 0, current.packets.length);
         System.arraycopy(current.bytes, 0, grown.bytes, 0, current.bytes.length);
+        workerHits = grown;
         ruleHits = grown;
     }
 

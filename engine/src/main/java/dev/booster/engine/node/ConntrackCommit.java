@@ -33,31 +33,26 @@ public final class ConntrackCommit extends PacketNode {
         for (int i = 0; i < frame.count; i++) {
             int s = frame.slots[i];
             int flow = p.flow[s];
+            boolean created = false;
             if (flow < 0) {
-                // An earlier packet of the same new flow in this vector may have created it since conntrack-lookup ran.
-                flow = conntrack.lookup(FlowKey.srcHigh(p, s), FlowKey.srcLow(p, s), FlowKey.dstHigh(p, s),
-                        FlowKey.dstLow(p, s), p.protocol[s], p.srcPort[s], p.dstPort[s], ctx.now);
+                // An earlier packet of the same new flow in this vector may have created it since conntrack-lookup
+                // ran: create() then returns that flow, so there is no need to look it up first.
+                long creations = conntrack.creations();
+                flow = conntrack.create(FlowKey.srcHigh(p, s), FlowKey.srcLow(p, s), FlowKey.dstHigh(p, s),
+                        FlowKey.dstLow(p, s), p.protocol[s], p.srcPort[s], p.dstPort[s], ctx.now, tag);
+                if (flow == Conntrack.FULL) {
+                    ctx.trace(p, s, this, Conntrack.FULL, 0);
+                    p.next[s] = drop(p, s, DropReason.CONNTRACK_FULL);
+                    continue;
+                }
+                created = conntrack.creations() != creations;
                 p.flow[s] = flow;
             }
-            if (flow >= 0) {
-                conntrack.touch(flow, ctx.now, p.tcpFlags[s]);
-                boolean restamp = (p.flags[s] & PacketVector.F_CLASSIFIED) != 0
-                        && (!Conntrack.isReply(flow) || (p.flags[s] & PacketVector.F_REVERSE_CHECK) != 0);
-                if (restamp) conntrack.setTag(flow, tag);
-                ctx.trace(p, s, this, restamp ? RESTAMPED : REFRESHED, flow);
-                p.next[s] = rewrite;
-                continue;
-            }
-            flow = conntrack.create(FlowKey.srcHigh(p, s), FlowKey.srcLow(p, s), FlowKey.dstHigh(p, s),
-                    FlowKey.dstLow(p, s), p.protocol[s], p.srcPort[s], p.dstPort[s], ctx.now, tag);
-            if (flow == Conntrack.FULL) {
-                ctx.trace(p, s, this, Conntrack.FULL, 0);
-                p.next[s] = drop(p, s, DropReason.CONNTRACK_FULL);
-                continue;
-            }
             conntrack.touch(flow, ctx.now, p.tcpFlags[s]);
-            p.flow[s] = flow;
-            ctx.trace(p, s, this, CREATED, flow);
+            boolean restamp = !created && (p.flags[s] & PacketVector.F_CLASSIFIED) != 0
+                    && (!Conntrack.isReply(flow) || (p.flags[s] & PacketVector.F_REVERSE_CHECK) != 0);
+            if (restamp) conntrack.setTag(flow, tag);
+            ctx.trace(p, s, this, created ? CREATED : restamp ? RESTAMPED : REFRESHED, flow);
             p.next[s] = rewrite;
         }
     }

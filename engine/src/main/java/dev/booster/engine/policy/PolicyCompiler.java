@@ -127,10 +127,14 @@ public final class PolicyCompiler {
 
     /** Whether {@code policy} isolates {@code endpoint} in {@code direction} (see {@link ReferenceEvaluator}). */
     static boolean applies(PolicySet set, NetworkPolicy policy, PolicyEndpoint endpoint, PolicyType direction) {
-        if (!policy.spec().effectivePolicyTypes().contains(direction)) return false;
+        // Cheapest test first: this runs for every endpoint, policy and direction, and most policies are another
+        // namespace's; effectivePolicyTypes() builds a set, so it comes last.
+        if (!policy.isGlobal() && !policy.metadata().namespace().equals(endpoint.namespace())) return false;
         if (!policy.spec().podSelector().matches(endpoint.labels())) return false;
-        if (!policy.isGlobal()) return policy.metadata().namespace().equals(endpoint.namespace());
-        return policy.spec().namespaceSelector().isEmpty()
-                || policy.spec().namespaceSelector().get().matches(set.labelsOf(endpoint.namespace()));
+        if (policy.isGlobal() && policy.spec().namespaceSelector().isPresent()
+                && !policy.spec().namespaceSelector().get().matches(set.labelsOf(endpoint.namespace()))) {
+            return false;
+        }
+        return policy.spec().effectivePolicyTypes().contains(direction);
     }
 }

@@ -28,6 +28,7 @@ final class RowExpander {
     private final List<PolicyEndpoint> endpoints;
     private final Map<RuleKey, PeerSpans> peersOfRule = new HashMap<>();
     private final Map<RuleKey, List<MatchEntry>> egressRows = new HashMap<>();
+    private final Map<RuleKey, List<MatchEntry>> numericIngressRows = new HashMap<>();
 
     private record RuleKey(int policyPosition, PolicyType direction, int ruleIndex) {
     }
@@ -48,16 +49,23 @@ final class RowExpander {
         PeerSpans rulePeers = peersOfRule.computeIfAbsent(key, k -> peers.resolve(policy.policy(), rule.peers()));
         int ruleId = policy.ruleId(direction, ruleIndex);
         if (rule.ports().isEmpty()) return List.of(new MatchEntry(ruleId, rule.action(), rulePeers, PortMatch.ANY));
-        if (direction == PolicyType.INGRESS) return ingressRows(ruleId, rule, rulePeers, self);
+        if (direction == PolicyType.INGRESS) {
+            // Only named ports make an ingress rule's rows depend on the endpoint; the others are built once.
+            if (usesNamedPorts(rule)) return ingressRows(ruleId, rule, rulePeers, self);
+            return numericIngressRows.computeIfAbsent(key, k -> ingressRows(ruleId, rule, rulePeers, self));
+        }
         return egressRows.computeIfAbsent(key, k -> egressRows(ruleId, rule, rulePeers));
     }
 
     /** Whether the rows of these rules depend on the endpoint's own named ports. */
     static boolean usesNamedPorts(List<? extends PolicyRule> rules) {
-        for (PolicyRule rule : rules) {
-            for (NetworkPolicyPort port : rule.ports()) {
-                if (port.port().isPresent() && port.port().get() instanceof PortRef.Named) return true;
-            }
+        for (PolicyRule rule : rules) if (usesNamedPorts(rule)) return true;
+        return false;
+    }
+
+    private static boolean usesNamedPorts(PolicyRule rule) {
+        for (NetworkPolicyPort port : rule.ports()) {
+            if (port.port().isPresent() && port.port().get() instanceof PortRef.Named) return true;
         }
         return false;
     }

@@ -6,6 +6,10 @@ import java.util.Arrays;
  * Where a FIB result sends a packet: an output interface and the destination MAC to write, or a discard. A
  * destination MAC of {@link #LEARNED} means "the neighbour learned on that interface" (a pod whose MAC the control
  * plane did not give, found from its ARP or neighbour solicitation instead).
+ *
+ * <p>An immutable snapshot for one {@link ForwardingState}. The engine gives an adjacency's index one meaning for as
+ * long as the (shared, changed in place) FIBs may return it, so that an index a FIB returns always means the same in
+ * the snapshot of the worker that looked it up.
  */
 public final class Adjacencies {
     public static final long LEARNED = -1L;
@@ -33,36 +37,8 @@ public final class Adjacencies {
         return macs[adjacency];
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public static final class Builder {
-        private int[] interfaces = new int[16];
-        private long[] macs = new long[16];
-        private int size;
-
-        private Builder() {
-        }
-
-        /** Returns the index of an adjacency to {@code iface} with {@code mac}, reusing an equal one. */
-        public int add(int iface, long mac) {
-            for (int i = 0; i < size; i++) if (interfaces[i] == iface && macs[i] == mac) return i;
-            if (size == interfaces.length) {
-                interfaces = Arrays.copyOf(interfaces, size * 2);
-                macs = Arrays.copyOf(macs, size * 2);
-            }
-            interfaces[size] = iface;
-            macs[size] = mac;
-            return size++;
-        }
-
-        public int discard() {
-            return add(DISCARD, 0);
-        }
-
-        public Adjacencies build() {
-            return new Adjacencies(Arrays.copyOf(interfaces, size), Arrays.copyOf(macs, size));
-        }
+    /** A snapshot of the first {@code size} entries of the given arrays (copied; indices keep their meaning). */
+    public static Adjacencies copyOf(int[] interfaces, long[] macs, int size) {
+        return new Adjacencies(Arrays.copyOf(interfaces, size), Arrays.copyOf(macs, size));
     }
 }

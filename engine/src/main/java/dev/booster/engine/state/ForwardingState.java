@@ -7,7 +7,9 @@ import dev.booster.engine.policy.CompiledPolicy;
 /**
  * Everything the packet path reads, as one snapshot: the control plane builds a new one for every change and
  * publishes it with one volatile write; a worker reads it once per vector. Nothing reachable from it is changed
- * after publication (the FIBs included: they are built fresh, never edited in place).
+ * after publication except the FIBs: every state shares the same two, changed in place (one atomic slot at a time,
+ * safe for lock-free readers) only once no worker reads a state older than the one holding the adjacencies the
+ * changed routes point to; an adjacency index keeps its meaning while any state a worker may read could meet it.
  *
  * @param policyTag      the policy generation as conntrack stores it on flows
  * @param ruleCounterIds for each rule id of {@code policy}, the index of its hit counter; counters are keyed by
