@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@code booster} command: {@code providers}, {@code demo}, {@code version}, {@code help}.
+ * The {@code booster} command: {@code providers}, {@code demo}, {@code cleanup}, {@code version}, {@code help}.
  *
  * <p>Exit codes: 0 done, 1 failed (one line on stderr saying why; {@code BOOSTER_DEBUG=1} adds the stack trace),
  * 2 wrong command line (the usage on stderr).
@@ -35,7 +35,7 @@ public final class BoosterCli {
         this.err = err;
         String debugValue = env.get(DEBUG_VARIABLE);
         this.debug = "1".equals(debugValue) || "true".equalsIgnoreCase(debugValue);
-        for (Command c : List.of(new ProvidersCommand(discovery, out), new DemoCommand(discovery, out),
+        for (Command c : List.of(new ProvidersCommand(discovery, out), new DemoCommand(discovery, out), CleanupCommand.system(out),
                 new VersionCommand(out), new HelpCommand(out, this::usage))) {
             commands.put(c.name(), c);
         }

@@ -106,7 +106,7 @@ class BoosterCliTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("alpha   10        VETH, POLICY"), r.out());
         assertTrue(r.out().contains("\nwith the default config, Booster would open provider 'alpha'\n"), r.out());
-        assertTrue(r.out().contains("the traffic demo runs on 'memory'"), r.out());
+        assertTrue(r.out().contains("the traffic demo runs on 'memory': provider 'afxdp' was not discovered\n"), r.out());
     }
 
     @Test
@@ -132,7 +132,7 @@ class BoosterCliTest {
 
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("usage: booster <command>\n"), r.out());
-        for (String command : List.of("providers", "demo", "version", "help")) {
+        for (String command : List.of("providers", "demo", "cleanup", "version", "help")) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing from\n" + r.out());
         }
         assertEquals("", r.err());

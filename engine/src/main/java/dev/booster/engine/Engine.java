@@ -48,6 +48,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Engine implements AutoCloseable {
     private static final int SPINS_BEFORE_PARKING = 64;
     private static final long IDLE_PARK_NANOS = 50_000;
+    /** How long {@link #awaitWorkerCaughtUp()} waits before it calls the worker stuck. */
+    private static final long CATCH_UP_PATIENCE_NANOS = 10_000_000_000L;
 
     private final EngineConfig config;
     private final Graph graph = StandardGraph.build();
@@ -63,6 +65,12 @@ public final class Engine implements AutoCloseable {
     private final long[][] baselines;
 
     private volatile boolean running;
+    private volatile IdleStrategy idle = IdleStrategy.spinThenPark(SPINS_BEFORE_PARKING, IDLE_PARK_NANOS);
+    /**
+     * The version of the state the worker read at the top of its current round: rounds that used older states are
+     * over. Written by the worker thread only.
+     */
+    private volatile long workerVersion;
     private Thread thread;
 
     public Engine(EngineConfig config) {
@@ -191,9 +199,16 @@ public final class Engine implements AutoCloseable {
         return total;
     }
 
-    /** Runs the worker on its own thread, busy-polling and parking briefly when idle. */
-    public synchronized void start() {
+    /** Runs the worker on its own thread, busy-polling and parking 50 µs per round when idle. */
+    public void start() {
+        start(IdleStrategy.spinThenPark(SPINS_BEFORE_PARKING, IDLE_PARK_NANOS));
+    }
+
+    /** Runs the worker on its own thread, waiting as {@code idleStrategy} says when the ports are idle. */
+    public synchronized void start(IdleStrategy idleStrategy) {
+        Objects.requireNonNull(idleStrategy, "idleStrategy");
         if (running) throw new IllegalStateException("the engine is already running");
+        idle = idleStrategy;
         running = true;
         thread = Thread.ofPlatform().name("booster-worker-0").daemon().start(this::runWorker);
     }
@@ -207,10 +222,41 @@ public final class Engine implements AutoCloseable {
             thread = null;
         }
         if (t == null) return;
+        idle.wakeup();
         try {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until the worker thread runs on the state published last, so it no longer touches anything that state
+     * dropped: after {@link #removeInterface} and this call, the removed interface's port may be closed and its memory
+     * freed. Returns at once when no worker thread runs (then the caller of {@link #pollOnce} is the worker, and
+     * serialized with the caller already).
+     *
+     * @throws IllegalStateException called on the worker thread (it would wait for itself), or the worker did not catch
+     *                               up within 10 s (it is stuck in a port)
+     */
+    public void awaitWorkerCaughtUp() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) return;
+        if (t == Thread.currentThread()) {
+            throw new IllegalStateException("awaitWorkerCaughtUp() called on the worker thread, which would wait for itself");
+        }
+        long target = states.get().version();
+        idle.wakeup();
+        long deadline = System.nanoTime() + CATCH_UP_PATIENCE_NANOS;
+        while (workerVersion < target && t.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not pick up state " + target + " within 10 s (it is at "
+                        + workerVersion + "): a port's rx or tx is stuck");
+            }
+            LockSupport.parkNanos(20_000);
         }
     }
 
@@ -219,21 +265,26 @@ public final class Engine implements AutoCloseable {
     }
 
     private void runWorker() {
-        int idle = 0;
+        IdleStrategy strategy = idle;
+        int idleRounds = 0;
         while (running) {
+            ForwardingState state = states.get();
+            // Every round before this one is over, and this one reads this state or a newer one.
+            workerVersion = state.version();
             if (worker.poll() > 0) {
-                idle = 0;
-            } else if (++idle > SPINS_BEFORE_PARKING) {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                idleRounds = 0;
             } else {
-                Thread.onSpinWait();
+                if (idleRounds < Integer.MAX_VALUE) idleRounds++;
+                strategy.idle(idleRounds, state);
             }
         }
     }
 
+    /** Stops the worker and releases the idle strategy's resources. */
     @Override
     public void close() {
         stop();
+        idle.close();
     }
 
     // ---- counters ------------------------------------------------------------------------------------------------
@@ -325,7 +376,11 @@ public final class Engine implements AutoCloseable {
     // ---- internals -----------------------------------------------------------------------------------------------
 
     private void publish() {
-        model.commit(states::publish, worker::awaitVersion);
+        // Wake a worker sleeping in its idle strategy so it picks the new state up now, not at its next timeout.
+        model.commit(state -> {
+            states.publish(state);
+            if (running) idle.wakeup();
+        }, worker::awaitVersion);
     }
 
     private long[] snapshotCounters(int i) {

@@ -108,6 +108,20 @@ class PolicyTest {
     }
 
     @Test
+    void aReplyUnderANewGenerationIsJudgedAsItsFlowsForwardDirection() {
+        net.engine.publishPolicy(new TestPolicy(1));
+        assertTrue(forwarded(net.a, net.b, fromA("10.0.0.2").tcp(40000, 80, 0x02).build()));
+
+        net.engine.publishPolicy(new TestPolicy(2).deny(B, PolicyType.INGRESS, 80));
+        net.engine.traceAdd(1, dev.booster.engine.trace.TraceFilter.any());
+        assertFalse(forwarded(net.b, net.a, fromB("10.0.0.1").tcp(80, 40000, 0x12).build()),
+                "B's reply comes first after the change, but the flow it answers (A to B:80) is now denied");
+        assertTrue(net.engine.traces().getLast().has("policy-ingress", "deny"), net.engine.traces().toString());
+        assertFalse(forwarded(net.a, net.b, fromA("10.0.0.2").tcp(40000, 80, 0x10).build()), "and the flow stays denied");
+        assertEquals(2, net.engine.drops(DropReason.POLICY_DENY));
+    }
+
+    @Test
     void packetsOfOneNewFlowInOneVectorMakeOneFlow() {
         byte[] f = fromA("10.0.0.2").udp(1, 2, 0).build();
         byte[] reply = fromB("10.0.0.1").udp(2, 1, 0).build();

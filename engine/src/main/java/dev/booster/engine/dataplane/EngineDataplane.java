@@ -13,11 +13,13 @@ import dev.booster.api.pod.AfXdp;
 import dev.booster.api.pod.AttachedInterface;
 import dev.booster.api.pod.InterfaceSpec;
 import dev.booster.api.pod.Memif;
+import dev.booster.api.pod.NamedPort;
 import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Pods;
 import dev.booster.api.pod.Tap;
 import dev.booster.api.pod.Veth;
+import dev.booster.api.policy.Labels;
 import dev.booster.api.policy.Policies;
 import dev.booster.api.policy.PolicySet;
 import dev.booster.api.service.Services;
@@ -36,9 +38,11 @@ import dev.booster.engine.trace.TraceFilter;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -52,8 +56,11 @@ import java.util.function.Consumer;
  * published <em>before</em> its interface is added to the engine, so its first packet already meets its policy.
  */
 public class EngineDataplane implements Dataplane {
-    /** Stands in for a freed endpoint id: selected by nothing that matters, since no interface maps to it. */
-    private static final String FREE_SLOT_NAMESPACE = "";
+    /**
+     * The namespace of a freed endpoint id's stand-in. The compiler needs every endpoint in a namespace; this one is
+     * no valid Kubernetes namespace name, and what selects it does not matter: it has no address and no interface.
+     */
+    private static final String FREE_SLOT_NAMESPACE = "(free slot)";
 
     private final EngineBackend backend;
     private final Engine engine;
@@ -179,6 +186,7 @@ public class EngineDataplane implements Dataplane {
             }
             checkAddresses(spec, i, iface);
         }
+        checkPolicyFields(spec);
 
         int slot = freeSlot();
         PodState pod = new PodState(spec, slot);
@@ -207,6 +215,10 @@ public class EngineDataplane implements Dataplane {
     private void checkAddresses(PodSpec spec, int i, InterfaceSpec iface) {
         for (int j = 0; j < iface.addresses().size(); j++) {
             IpAddress address = iface.addresses().get(j).address();
+            String earlier = earlierUse(spec, i, j, address);
+            if (earlier != null) {
+                throw new InvalidSpecException("interfaces[" + i + "].addresses[" + j + "]", address + " is also " + earlier + "; give it once");
+            }
             for (PodState other : pods.values()) {
                 for (InterfaceSpec o : other.spec.interfaces()) {
                     for (InterfaceAddress oa : o.addresses()) {
@@ -216,6 +228,34 @@ public class EngineDataplane implements Dataplane {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Where {@code address} appears in {@code spec} before interface {@code i}'s address {@code j}, or null. */
+    private static String earlierUse(PodSpec spec, int i, int j, IpAddress address) {
+        for (int k = 0; k <= i; k++) {
+            List<InterfaceAddress> addresses = spec.interfaces().get(k).addresses();
+            for (int m = 0; m < (k == i ? j : addresses.size()); m++) {
+                if (addresses.get(m).address().equals(address)) return "interfaces[" + k + "].addresses[" + m + "]";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the policy compiler would reject about the pod, checked up front so the error names the pod spec's field
+     * (not the compiler's endpoint list) and nothing is made first.
+     */
+    private static void checkPolicyFields(PodSpec spec) {
+        Labels.checkAll("labels", spec.labels());
+        Map<String, Integer> seen = new HashMap<>();
+        for (int p = 0; p < spec.namedPorts().size(); p++) {
+            NamedPort port = spec.namedPorts().get(p);
+            Integer earlier = seen.putIfAbsent(port.name() + "/" + port.protocol(), p);
+            if (earlier != null) {
+                throw new InvalidSpecException("namedPorts[" + p + "]", "\"" + port.name() + "\" (" + port.protocol()
+                        + ") is also namedPorts[" + earlier + "]; a pod's port names must be unique per protocol");
             }
         }
     }
@@ -244,11 +284,15 @@ public class EngineDataplane implements Dataplane {
     private void detachNow(PodState pod, boolean republish) {
         pods.remove(pod.spec.uid());
         pod.attached = false;
-        for (int index : pod.indexes) engine.removeInterface(index);
-        setSlot(pod.slot, null);
-        if (republish) publishPolicy(policySet);
-        for (PodPort port : pod.ports.reversed()) closeQuietly(port);
-        events.publish(new DataplaneEvent.PodDetached(Instant.now(), pod.spec.uid()));
+        try {
+            for (int index : pod.indexes) engine.removeInterface(index);
+            setSlot(pod.slot, null);
+            if (republish) publishPolicy(policySet);
+        } finally {
+            // The pod is gone from the bookkeeping whatever failed above, so its host side must go too.
+            for (PodPort port : pod.ports.reversed()) closeQuietly(port);
+            events.publish(new DataplaneEvent.PodDetached(Instant.now(), pod.spec.uid()));
+        }
     }
 
     private static void closeQuietly(PodPort port) {
@@ -278,7 +322,7 @@ public class EngineDataplane implements Dataplane {
         for (int id = 0; id < slots.size(); id++) {
             PodState pod = slots.get(id);
             if (pod == null) {
-                list.add(new PolicyEndpoint(id, "free-slot-" + id, FREE_SLOT_NAMESPACE, Map.of(), List.of(), List.of()));
+                list.add(new PolicyEndpoint(id, freeSlotUid(id), FREE_SLOT_NAMESPACE, Map.of(), List.of(), List.of()));
             } else {
                 PodSpec s = pod.spec;
                 List<IpAddress> addresses = s.interfaces().stream().flatMap(i -> i.addresses().stream()).map(InterfaceAddress::address).toList();
@@ -288,6 +332,18 @@ public class EngineDataplane implements Dataplane {
         return list;
     }
 
+    /** A uid for free slot {@code id} that no pod holding a slot has: the compiler requires uids to be unique. */
+    private String freeSlotUid(int id) {
+        String uid = "(free slot " + id + ")";
+        while (holdsASlot(uid)) uid += "'";
+        return uid;
+    }
+
+    private boolean holdsASlot(String uid) {
+        for (PodState pod : slots) if (pod != null && pod.spec.uid().equals(uid)) return true;
+        return false;
+    }
+
     private void publishPolicy(PolicySet set) {
         CompiledPolicy compiled = PolicyCompiler.compile(set, endpoints(), compilations + 1);
         compilations++;
@@ -295,6 +351,7 @@ public class EngineDataplane implements Dataplane {
     }
 
     private synchronized long apply(PolicySet set) {
+        Objects.requireNonNull(set, "policies");
         checkOpen();
         try {
             publishPolicy(set);

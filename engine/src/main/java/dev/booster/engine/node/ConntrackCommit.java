@@ -49,7 +49,8 @@ public final class ConntrackCommit extends PacketNode {
                 p.flow[s] = flow;
             }
             conntrack.touch(flow, ctx.now, p.tcpFlags[s]);
-            boolean restamp = !created && (p.flags[s] & PacketVector.F_CLASSIFIED) != 0 && !Conntrack.isReply(flow);
+            boolean restamp = !created && (p.flags[s] & PacketVector.F_CLASSIFIED) != 0
+                    && (!Conntrack.isReply(flow) || (p.flags[s] & PacketVector.F_REVERSE_CHECK) != 0);
             if (restamp) conntrack.setTag(flow, tag);
             ctx.trace(p, s, this, created ? CREATED : restamp ? RESTAMPED : REFRESHED, flow);
             p.next[s] = rewrite;

@@ -10,9 +10,10 @@ import dev.booster.engine.state.ForwardingState;
 
 /**
  * Decides whether policy must look at a packet. Packets that touch no local pod, and packets the engine made, skip
- * policy. A packet of a known flow skips it too, unless the policy changed since the flow was decided: then its
- * forward direction is classified again (so a new policy applies to existing flows), while replies keep passing as
- * long as the flow is not known to be denied.
+ * policy. A packet of a known flow skips it too, unless the policy changed since the flow was decided: then the
+ * flow's forward direction is classified again, whichever side sends first — a forward packet as itself, a reply
+ * with {@link PacketVector#F_REVERSE_CHECK} so policy judges the flow it answers. A new policy (or a pod that took a
+ * departed pod's address) thus applies to existing flows both ways.
  */
 public final class ConntrackLookup extends PacketNode {
     public static final String NAME = "conntrack-lookup";
@@ -22,6 +23,7 @@ public final class ConntrackLookup extends PacketNode {
     private static final int REPLY = 3;
     private static final int POLICY_CHANGED = 4;
     private static final int DENIED_FLOW = 5;
+    private static final int REPLY_POLICY_CHANGED = 6;
 
     private final int policyEgress;
     private final int conntrackCommit;
@@ -54,13 +56,20 @@ public final class ConntrackLookup extends PacketNode {
                 outcome = NEW;
             } else {
                 int tag = conntrack.tag(flow);
-                if (Conntrack.isReply(flow)) outcome = tag == ForwardingState.DENIED_TAG ? DENIED_FLOW : REPLY;
-                else outcome = tag == currentTag ? ESTABLISHED : POLICY_CHANGED;
+                if (Conntrack.isReply(flow)) {
+                    outcome = tag == ForwardingState.DENIED_TAG ? DENIED_FLOW : tag == currentTag ? REPLY : REPLY_POLICY_CHANGED;
+                } else {
+                    outcome = tag == currentTag ? ESTABLISHED : POLICY_CHANGED;
+                }
             }
             ctx.trace(p, s, this, outcome, flow);
             p.next[s] = switch (outcome) {
                 case ESTABLISHED, REPLY -> conntrackCommit;
                 case DENIED_FLOW -> drop(p, s, DropReason.POLICY_DENY);
+                case REPLY_POLICY_CHANGED -> {
+                    p.flags[s] |= PacketVector.F_REVERSE_CHECK;
+                    yield policyEgress;
+                }
                 default -> policyEgress;
             };
         }
@@ -75,6 +84,7 @@ public final class ConntrackLookup extends PacketNode {
             case REPLY -> "reply of flow " + detail + ": allowed";
             case POLICY_CHANGED -> "flow " + detail + " was decided under an older policy: classify again";
             case DENIED_FLOW -> "reply of flow " + detail + ", which policy now denies";
+            case REPLY_POLICY_CHANGED -> "reply of flow " + detail + " decided under an older policy: classify the flow's forward direction again";
             default -> "code " + code;
         };
     }

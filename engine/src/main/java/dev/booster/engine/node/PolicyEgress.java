@@ -18,6 +18,11 @@ public final class PolicyEgress extends PolicyNode {
     }
 
     @Override
+    int reverseEndpoint(PacketVector p, int s) {
+        return p.dstEndpoint[s];
+    }
+
+    @Override
     int peerOffset4() {
         return 16;
     }

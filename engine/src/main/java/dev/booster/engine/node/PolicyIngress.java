@@ -18,6 +18,11 @@ public final class PolicyIngress extends PolicyNode {
     }
 
     @Override
+    int reverseEndpoint(PacketVector p, int s) {
+        return p.srcEndpoint[s];
+    }
+
+    @Override
     int peerOffset4() {
         return 12;
     }

@@ -22,6 +22,8 @@ public final class PacketVector {
     public static final int F_CLASSIFIED = 1 << 4;
     /** A fragment other than the first: no ICMP error may answer it. */
     public static final int F_NON_FIRST_FRAGMENT = 1 << 5;
+    /** A reply of a flow decided under an older policy: policy checks the flow's original direction instead. */
+    public static final int F_REVERSE_CHECK = 1 << 6;
 
     public static final int NONE = -1;
 

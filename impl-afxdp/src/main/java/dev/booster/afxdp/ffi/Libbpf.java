@@ -36,6 +36,54 @@ public final class Libbpf {
             JAVA_INT.withName("flags"),
             MemoryLayout.paddingLayout(4)).withName("bpf_link_create_opts");
 
+    /** {@code enum bpf_prog_type}: BPF_PROG_TYPE_XDP. */
+    public static final int BPF_PROG_TYPE_XDP = 6;
+    /** {@code enum bpf_map_type}: BPF_MAP_TYPE_LPM_TRIE. */
+    public static final int BPF_MAP_TYPE_LPM_TRIE = 11;
+    /** {@code enum bpf_map_type}: BPF_MAP_TYPE_XSKMAP. */
+    public static final int BPF_MAP_TYPE_XSKMAP = 17;
+    /** Map flag the kernel demands for LPM tries: entries are allocated on insertion. */
+    public static final int BPF_F_NO_PREALLOC = 1;
+
+    /** {@code struct bpf_map_create_opts} as in libbpf 1.1 (libbpf reads only what {@code sz} covers). */
+    public static final StructLayout BPF_MAP_CREATE_OPTS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"),
+            JAVA_INT.withName("btf_fd"),
+            JAVA_INT.withName("btf_key_type_id"),
+            JAVA_INT.withName("btf_value_type_id"),
+            JAVA_INT.withName("btf_vmlinux_value_type_id"),
+            JAVA_INT.withName("inner_map_fd"),
+            JAVA_INT.withName("map_flags"),
+            JAVA_LONG.withName("map_extra"),
+            JAVA_INT.withName("numa_node"),
+            JAVA_INT.withName("map_ifindex")).withName("bpf_map_create_opts");
+
+    /** {@code struct bpf_prog_load_opts} as in libbpf 1.1, up to {@code log_buf}. */
+    public static final StructLayout BPF_PROG_LOAD_OPTS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"),
+            JAVA_INT.withName("attempts"),
+            JAVA_INT.withName("expected_attach_type"),
+            JAVA_INT.withName("prog_btf_fd"),
+            JAVA_INT.withName("prog_flags"),
+            JAVA_INT.withName("prog_ifindex"),
+            JAVA_INT.withName("kern_version"),
+            JAVA_INT.withName("attach_btf_id"),
+            JAVA_INT.withName("attach_prog_fd"),
+            JAVA_INT.withName("attach_btf_obj_fd"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("fd_array"),
+            ADDRESS.withName("func_info"),
+            JAVA_INT.withName("func_info_cnt"),
+            JAVA_INT.withName("func_info_rec_size"),
+            ADDRESS.withName("line_info"),
+            JAVA_INT.withName("line_info_cnt"),
+            JAVA_INT.withName("line_info_rec_size"),
+            JAVA_INT.withName("log_level"),
+            JAVA_INT.withName("log_size"),
+            ADDRESS.withName("log_buf")).withName("bpf_prog_load_opts");
+    /** Room for the verifier's log of a rejected program (it can be long: every instruction's state). */
+    public static final int VERIFIER_LOG_SIZE = 256 * 1024;
+
     private static final int STRERROR_BUFFER = 256;
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static Libbpf instance;
@@ -67,7 +115,14 @@ public final class Libbpf {
     // int bpf_map_delete_elem(int fd, const void *key);
     private final MethodHandle bpfMapDeleteElem;
 
+    // int bpf_map_create(enum bpf_map_type, const char *name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *);
+    private final MethodHandle bpfMapCreate;
+    // int bpf_prog_load(enum bpf_prog_type, const char *name, const char *license, const struct bpf_insn *, size_t insn_cnt, const struct bpf_prog_load_opts *);
+    private final MethodHandle bpfProgLoad;
+
     private Libbpf() {
+        bpfMapCreate = LIBRARY.downcall("bpf_map_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        bpfProgLoad = LIBRARY.downcall("bpf_prog_load", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
         bpfXdpQueryId = LIBRARY.downcall("bpf_xdp_query_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
         libbpfStrerror = LIBRARY.downcall("libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
         bpfObjectOpenFile = LIBRARY.downcall("bpf_object__open_file", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), ERRNO);
@@ -238,6 +293,70 @@ public final class Libbpf {
     public int mapDeleteInt(int mapFd, int key) {
         try (Arena arena = Arena.ofConfined()) {
             return (int) bpfMapDeleteElem.invokeExact(mapFd, arena.allocateFrom(JAVA_INT, key));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Creates a map and returns its descriptor; {@code name} (at most 15 characters) shows in {@code bpftool map}. */
+    public int mapCreate(int type, String name, int keySize, int valueSize, int maxEntries, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(BPF_MAP_CREATE_OPTS);
+            opts.set(JAVA_LONG, 0, BPF_MAP_CREATE_OPTS.byteSize());
+            opts.set(JAVA_INT, BPF_MAP_CREATE_OPTS.byteOffset(MemoryLayout.PathElement.groupElement("map_flags")), flags);
+            int fd = (int) bpfMapCreate.invokeExact(type, arena.allocateFrom(name), keySize, valueSize, maxEntries, opts);
+            check(fd, "bpf_map_create(" + name + ", type " + type + ", key " + keySize + " B, value " + valueSize + " B, " + maxEntries + " entries)");
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * Loads {@code instructions} (8 bytes each) as a program of {@code type} and returns its descriptor. A program
+     * the verifier rejects throws {@link NativeCallException} whose hint is the verifier's log.
+     */
+    public int programLoad(int type, String name, String license, byte[] instructions) {
+        if (instructions.length % 8 != 0) {
+            throw new IllegalArgumentException("instructions are " + instructions.length + " bytes, not a multiple of 8 (struct bpf_insn)");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment log = arena.allocate(VERIFIER_LOG_SIZE);
+            MemorySegment opts = arena.allocate(BPF_PROG_LOAD_OPTS);
+            opts.set(JAVA_LONG, 0, BPF_PROG_LOAD_OPTS.byteSize());
+            // log_level 0 with a buffer: libbpf loads quietly and, only if the verifier refuses, loads again with the log on.
+            opts.set(JAVA_INT, BPF_PROG_LOAD_OPTS.byteOffset(MemoryLayout.PathElement.groupElement("log_size")), VERIFIER_LOG_SIZE);
+            opts.set(ADDRESS, BPF_PROG_LOAD_OPTS.byteOffset(MemoryLayout.PathElement.groupElement("log_buf")), log);
+            MemorySegment insns = arena.allocate(instructions.length, 8);
+            insns.copyFrom(MemorySegment.ofArray(instructions));
+            int fd = (int) bpfProgLoad.invokeExact(type, arena.allocateFrom(name), arena.allocateFrom(license), insns,
+                    (long) (instructions.length / 8), opts);
+            if (fd < 0) {
+                String verifierLog = log.getString(0).strip();
+                throw new NativeCallException("bpf_prog_load(" + name + ", " + instructions.length / 8 + " instructions)", -fd,
+                        verifierLog.isEmpty() ? "the kernel gave no verifier log" : "verifier log:\n" + verifierLog);
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** {@code map[key] = value} with raw key and value bytes. */
+    public void mapUpdate(int mapFd, byte[] key, byte[] value, long flags, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) bpfMapUpdateElem.invokeExact(mapFd, arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, key),
+                    arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, value), flags);
+            check(rc, "bpf_map_update_elem(" + what + ")");
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Deletes {@code map[key]} for raw key bytes; returns the raw result (-ENOENT when there was none). */
+    public int mapDelete(int mapFd, byte[] key) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) bpfMapDeleteElem.invokeExact(mapFd, arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, key));
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

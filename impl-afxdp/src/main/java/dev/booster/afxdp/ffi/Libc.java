@@ -37,7 +37,21 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final int AF_XDP = 44;
+    public static final int AF_INET = 2;
     public static final int SOCK_RAW = 3;
+    public static final int SOCK_DGRAM = 2;
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+    /** {@code ioctl} request of the legacy ethtool interface ({@code <linux/sockios.h>}). */
+    public static final long SIOCETHTOOL = 0x8946;
+    /** {@code struct ifreq}: 16 bytes of name, then a 24-byte union whose first member is the data pointer. */
+    public static final long IFREQ_BYTES = 40;
+    public static final long IFREQ_DATA = 16;
+    public static final int IFNAMSIZ = 16;
+    /** ethtool command "set TX checksum offload" ({@code <linux/ethtool.h>}), with {@code struct ethtool_value {u32 cmd, data}}. */
+    public static final int ETHTOOL_STXCSUM = 0x17;
+    public static final int ETHTOOL_GTXCSUM = 0x16;
+    public static final long ETHTOOL_VALUE_BYTES = 8;
 
     /** {@code struct pollfd { int fd; short events; short revents; }} */
     public static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -86,6 +100,18 @@ public final class Libc {
     // int close(int fd);
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    // int eventfd(unsigned int initval, int flags);
+    private static final MethodHandle EVENTFD = downcall("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+    // ssize_t read(int fd, void *buf, size_t count);
+    private static final MethodHandle READ = downcall("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
+    // ssize_t write(int fd, const void *buf, size_t count);
+    private static final MethodHandle WRITE = downcall("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
+    // int ioctl(int fd, unsigned long request, ...);  (called with one pointer argument)
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
     // char *strerror(int errnum);
     private static final MethodHandle STRERROR = downcall("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -248,6 +274,51 @@ public final class Libc {
             int rc = (int) CLOSE.invokeExact(state, fd);
             if (rc != 0) {
                 throw new NativeCallException("close(" + fd + ")", errno(state), "");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Creates an eventfd (a counter other threads can bump to wake a poll) and returns its descriptor. */
+    public static int eventfd(int flags, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) EVENTFD.invokeExact(state, 0, flags);
+            if (fd < 0) {
+                throw new NativeCallException("eventfd(" + what + ")", errno(state));
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Raw {@code read(fd, buf, count)}. Returns the C result; -1 sets errno in {@code callState}. */
+    public static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) READ.invokeExact(callState, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Raw {@code write(fd, buf, count)}. Returns the C result; -1 sets errno in {@code callState}. */
+    public static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) WRITE.invokeExact(callState, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, arg)}; {@code what} names the request in the error. */
+    public static void ioctl(int fd, long request, MemorySegment arg, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
+            if (rc != 0) {
+                throw new NativeCallException("ioctl(" + what + ")", errno(state));
             }
         } catch (Throwable t) {
             throw rethrow(t);

@@ -3,10 +3,15 @@ package dev.booster.afxdp.link;
 import dev.booster.api.InvalidSpecException;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
 import dev.booster.api.pod.InterfaceNames;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +37,9 @@ public final class IpLinkManager implements LinkManager {
     private static final Pattern XDP_PROGRAM = Pattern.compile("\"xdp\":\\{.*?\"id\":(\\d+)");
     private static final Pattern RX = Pattern.compile("\"rx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
     private static final Pattern TX = Pattern.compile("\"tx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
+
+    /** util-linux's nsenter enters a namespace given by path; {@code ip -n} takes only names under /run/netns. */
+    static final String NSENTER = "nsenter";
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -88,6 +96,27 @@ public final class IpLinkManager implements LinkManager {
     }
 
     @Override
+    public void addPodVeth(String hostName, MacAddress hostMac, Namespace podNamespace, String podName, MacAddress podMac, int mtu) {
+        InterfaceNames.check("hostName", hostName);
+        InterfaceNames.check("podName", podName);
+        checkUnicast("hostMac", hostMac);
+        checkUnicast("podMac", podMac);
+        checkMtu(mtu);
+        List<String> command = new ArrayList<>(List.of(ip, "link", "add", hostName, "numtxqueues", "1", "numrxqueues", "1",
+                "address", hostMac.toString(), "mtu", Integer.toString(mtu), "type", "veth",
+                "peer", "name", podName, "numtxqueues", "1", "numrxqueues", "1", "address", podMac.toString(), "mtu", Integer.toString(mtu)));
+        switch (podNamespace) {
+            case Namespace.Host host -> {
+                if (hostName.equals(podName)) throw new InvalidSpecException("podName", "\"" + podName + "\" is the same as the host end");
+            }
+            case Namespace.Named named -> command.addAll(List.of("netns", named.name()));
+            // ip opens a netns argument containing '/' as a file.
+            case Namespace.AtPath atPath -> command.addAll(List.of("netns", atPath.path().toString()));
+        }
+        run(command);
+    }
+
+    @Override
     public void moveToNamespace(String link, String netns) {
         InterfaceNames.check("link", link);
         Namespace.check(netns);
@@ -129,15 +158,23 @@ public final class IpLinkManager implements LinkManager {
     @Override
     public void setMac(Namespace ns, String link, MacAddress mac) {
         InterfaceNames.check("link", link);
-        if (mac.isMulticast()) throw new InvalidSpecException("mac", mac + " is a multicast address; a link needs a unicast one");
+        checkUnicast("mac", mac);
         run(command(ns, "link", "set", "dev", link, "address", mac.toString()));
+    }
+
+    private static void checkUnicast(String field, MacAddress mac) {
+        if (mac.isMulticast()) throw new InvalidSpecException(field, mac + " is a multicast address; a link needs a unicast one");
     }
 
     @Override
     public void setMtu(Namespace ns, String link, int mtu) {
         InterfaceNames.check("link", link);
-        if (mtu < MIN_MTU || mtu > MAX_MTU) throw new InvalidSpecException("mtu", mtu + " is out of range; use " + MIN_MTU + ".." + MAX_MTU);
+        checkMtu(mtu);
         run(command(ns, "link", "set", "dev", link, "mtu", Integer.toString(mtu)));
+    }
+
+    private static void checkMtu(int mtu) {
+        if (mtu < MIN_MTU || mtu > MAX_MTU) throw new InvalidSpecException("mtu", mtu + " is out of range; use " + MIN_MTU + ".." + MAX_MTU);
     }
 
     @Override
@@ -153,14 +190,78 @@ public final class IpLinkManager implements LinkManager {
     }
 
     @Override
-    public void addAddress(Namespace ns, String link, InterfaceAddress address) {
+    public void addAddress(Namespace ns, String link, InterfaceAddress address, boolean duplicateAddressDetection) {
         InterfaceNames.check("link", link);
-        run(command(ns, "address", "add", address.toString(), "dev", link));
+        if (duplicateAddressDetection || address.address().family() != IpFamily.IPV6) {
+            run(command(ns, "address", "add", address.toString(), "dev", link));
+        } else {
+            run(command(ns, "address", "add", address.toString(), "dev", link, "nodad"));
+        }
+    }
+
+    @Override
+    public void setUpWithoutIpv6Addresses(Namespace ns, String link) {
+        InterfaceNames.check("link", link);
+        run(command(ns, "link", "set", "dev", link, "addrgenmode", "none", "up"));
+    }
+
+    @Override
+    public void configureInterface(Namespace ns, String link, List<InterfaceAddress> addresses, List<Route> routes) {
+        InterfaceNames.check("link", link);
+        List<String> lines = new ArrayList<>();
+        for (InterfaceAddress address : addresses) {
+            boolean ipv6 = address.address().family() == IpFamily.IPV6;
+            lines.add("address add " + address + " dev " + link + (ipv6 ? " nodad" : ""));
+        }
+        lines.add("link set dev " + link + " up");
+        for (Route route : routes) lines.add(String.join(" ", routeArguments(link, route)));
+        runBatch(ns, lines);
+    }
+
+    /** Runs {@code lines} with {@code ip -batch}; a failure names the line that failed and shows them all. */
+    private void runBatch(Namespace ns, List<String> lines) {
+        Path file;
+        try {
+            file = Files.createTempFile("booster-ip-", ".batch");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ip batch file", e);
+        }
+        try {
+            Files.write(file, lines);
+            List<String> command = command(ns, "-batch", file.toString());
+            CommandResult result = runner.run(command, timeout);
+            if (!result.succeeded()) {
+                List<String> shown = new ArrayList<>(command.subList(0, command.size() - 1));
+                shown.add("<" + String.join("; ", lines) + ">");
+                throw new CommandFailedException(shown, result.exitCode(), result.stderr());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ip batch file " + file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temp file left in /tmp is harmless
+            }
+        }
+    }
+
+    @Override
+    public List<String> linkNames(Namespace ns) {
+        String json = run(command(ns, "-j", "link", "show")).stdout();
+        List<String> names = new ArrayList<>();
+        Matcher m = IFNAME.matcher(json);
+        while (m.find()) names.add(m.group(1));
+        return names;
     }
 
     @Override
     public void addRoute(Namespace ns, String link, Route route) {
         InterfaceNames.check("link", link);
+        run(command(ns, routeArguments(link, route).toArray(String[]::new)));
+    }
+
+    private static List<String> routeArguments(String link, Route route) {
         List<String> args = new ArrayList<>(List.of("route", "add", route.destination().toString()));
         route.gateway().ifPresent(gateway -> {
             args.add("via");
@@ -168,7 +269,7 @@ public final class IpLinkManager implements LinkManager {
         });
         args.add("dev");
         args.add(link);
-        run(command(ns, args.toArray(String[]::new)));
+        return args;
     }
 
     @Override
@@ -179,10 +280,10 @@ public final class IpLinkManager implements LinkManager {
 
     private List<String> command(Namespace ns, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ip);
-        if (ns instanceof Namespace.Named named) {
-            command.add("-n");
-            command.add(named.name());
+        switch (ns) {
+            case Namespace.Host host -> command.add(ip);
+            case Namespace.Named named -> command.addAll(List.of(ip, "-n", named.name()));
+            case Namespace.AtPath atPath -> command.addAll(List.of(NSENTER, "--net=" + atPath.path(), ip));
         }
         command.addAll(List.of(args));
         return command;

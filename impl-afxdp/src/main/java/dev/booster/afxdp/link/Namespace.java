@@ -2,8 +2,13 @@ package dev.booster.afxdp.link;
 
 import dev.booster.api.InvalidSpecException;
 
-/** Where a link lives: the host's network namespace, or a named one ({@code ip netns}). */
-public sealed interface Namespace permits Namespace.Host, Namespace.Named {
+import java.nio.file.Path;
+
+/**
+ * Where a link lives: the host's network namespace, a named one ({@code ip netns}), or one known by a path (a CNI
+ * runtime's {@code /proc/PID/ns/net} or a bind mount elsewhere).
+ */
+public sealed interface Namespace permits Namespace.Host, Namespace.Named, Namespace.AtPath {
     /** The longest namespace name accepted; the kernel allows more, but these become file names and log lines. */
     int MAX_NAME_LENGTH = 64;
 
@@ -15,6 +20,10 @@ public sealed interface Namespace permits Namespace.Host, Namespace.Named {
 
     static Named named(String name) {
         return new Named(name);
+    }
+
+    static AtPath atPath(Path path) {
+        return new AtPath(path);
     }
 
     /** The host's (the calling process's) network namespace. */
@@ -34,6 +43,24 @@ public sealed interface Namespace permits Namespace.Host, Namespace.Named {
         @Override
         public String toString() {
             return "netns " + name;
+        }
+    }
+
+    /**
+     * A namespace file anywhere ({@code /proc/1234/ns/net}, {@code /var/run/netns/cni-...}): entered with
+     * {@code nsenter --net=PATH}, since {@code ip -n} knows only names under /run/netns.
+     */
+    record AtPath(Path path) implements Namespace {
+        public AtPath {
+            if (path == null || !path.isAbsolute()) throw new InvalidSpecException("netns", "\"" + path + "\" is not an absolute path");
+            if (path.toString().indexOf('\0') >= 0 || path.toString().startsWith("-")) {
+                throw new InvalidSpecException("netns", "\"" + path + "\" is not a usable path");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "netns " + path;
         }
     }
 

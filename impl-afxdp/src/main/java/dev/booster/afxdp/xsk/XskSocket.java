@@ -277,6 +277,25 @@ public final class XskSocket implements AutoCloseable {
         return accepted;
     }
 
+    /** Descriptors on the TX ring the kernel has not taken yet. */
+    public int txPending() {
+        return tx.size() - tx.freeSlots(tx.size());
+    }
+
+    /**
+     * Kicks the kernel until it has taken everything on the TX ring, at most {@code maxKicks} times; returns what is
+     * left. Needed in copy mode, where one kick sends at most 32 frames (the kernel's TX batch) and answers EAGAIN
+     * for the rest.
+     */
+    public int flushTx(int maxKicks) {
+        int pending = txPending();
+        for (int k = 0; k < maxKicks && pending > 0; k++) {
+            wakeTx();
+            pending = txPending();
+        }
+        return pending;
+    }
+
     /** Returns up to {@code max} frames the kernel has finished transmitting to the frame pool; returns how many. */
     public int reclaimCompleted(int max) {
         int n = completion.peek(max);

@@ -8,6 +8,7 @@ import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,77 @@ class IpLinkManagerTest {
                 List.of("ip", "-n", "pod-a", "route", "add", "10.1.0.1/32", "dev", "eth0"),
                 List.of("ip", "-n", "pod-a", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "permanent")),
                 ran);
+    }
+
+    @Test
+    void createsAPodVethStraightInTheTargetNamespaceWithOneQueuePerEnd() {
+        MacAddress host = MacAddress.parse("ee:ee:ee:ee:ee:ee");
+        MacAddress pod = MacAddress.parse("02:00:00:00:00:05");
+        links.addPodVeth("bst0123456789", host, POD, "eth0", pod, 1500);
+        links.addPodVeth("bst0123456789", host, Namespace.atPath(Path.of("/proc/42/ns/net")), "eth0", pod, 9000);
+        List<String> common = List.of("ip", "link", "add", "bst0123456789", "numtxqueues", "1", "numrxqueues", "1",
+                "address", "ee:ee:ee:ee:ee:ee", "mtu", "1500", "type", "veth", "peer", "name", "eth0", "numtxqueues", "1",
+                "numrxqueues", "1", "address", "02:00:00:00:00:05", "mtu", "1500");
+        List<String> named = new ArrayList<>(common);
+        named.addAll(List.of("netns", "pod-a"));
+        assertEquals(named, ran.get(0));
+        assertEquals(List.of("netns", "/proc/42/ns/net"), ran.get(1).subList(ran.get(1).size() - 2, ran.get(1).size()));
+        assertTrue(ran.get(1).contains("9000"));
+        assertThrows(InvalidSpecException.class, () -> links.addPodVeth("eth0", host, Namespace.host(), "eth0", pod, 1500));
+        assertThrows(InvalidSpecException.class, () -> links.addPodVeth("bst1", MacAddress.BROADCAST, POD, "eth0", pod, 1500));
+        assertEquals(2, ran.size(), "refused before running: " + ran);
+    }
+
+    @Test
+    void aNamespaceGivenByPathIsEnteredWithNsenter() {
+        Namespace proc = Namespace.atPath(Path.of("/proc/42/ns/net"));
+        links.setUp(proc, "eth0");
+        links.addAddress(proc, "eth0", InterfaceAddress.parse("fd00::5/128"), false);
+        links.addAddress(proc, "eth0", InterfaceAddress.parse("10.1.0.5/32"), false);
+        links.addAddress(POD, "eth0", InterfaceAddress.parse("fd00::5/128"));
+        links.setUpWithoutIpv6Addresses(Namespace.host(), "bst1");
+        assertEquals(List.of(
+                List.of("nsenter", "--net=/proc/42/ns/net", "ip", "link", "set", "dev", "eth0", "up"),
+                List.of("nsenter", "--net=/proc/42/ns/net", "ip", "address", "add", "fd00::5/128", "dev", "eth0", "nodad"),
+                List.of("nsenter", "--net=/proc/42/ns/net", "ip", "address", "add", "10.1.0.5/32", "dev", "eth0"),
+                List.of("ip", "-n", "pod-a", "address", "add", "fd00::5/128", "dev", "eth0"),
+                List.of("ip", "link", "set", "dev", "bst1", "addrgenmode", "none", "up")), ran);
+        assertThrows(InvalidSpecException.class, () -> Namespace.atPath(Path.of("proc/42/ns/net")));
+    }
+
+    @Test
+    void configuresAnInterfaceInOneBatchAndNamesTheBatchWhenItFails() {
+        List<String> batch = new ArrayList<>();
+        answer = command -> {
+            try {
+                batch.addAll(java.nio.file.Files.readAllLines(Path.of(command.getLast())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new CommandResult(command, 1, "", "RTNETLINK answers: File exists\nCommand failed /tmp/x:4\n");
+        };
+        CommandFailedException e = assertThrows(CommandFailedException.class, () -> links.configureInterface(POD, "eth0",
+                List.of(InterfaceAddress.parse("10.1.0.5/32"), InterfaceAddress.parse("fd00::5/128")),
+                List.of(Route.onLink(IpPrefix.parse("169.254.1.1/32")), Route.via(IpPrefix.parse("0.0.0.0/0"), IpAddress.parse("169.254.1.1")))));
+        assertEquals(List.of(
+                "address add 10.1.0.5/32 dev eth0",
+                "address add fd00::5/128 dev eth0 nodad",
+                "link set dev eth0 up",
+                "route add 169.254.1.1/32 dev eth0",
+                "route add 0.0.0.0/0 via 169.254.1.1 dev eth0"), batch);
+        assertEquals(List.of("ip", "-n", "pod-a", "-batch"), ran.getLast().subList(0, 4));
+        assertTrue(e.getMessage().startsWith("`ip -n pod-a -batch <address add 10.1.0.5/32 dev eth0; address add fd00::5/128 dev eth0 nodad; "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("failed with exit code 1: RTNETLINK answers: File exists\nCommand failed /tmp/x:4"), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(Path.of(ran.getLast().getLast())), "the batch file is removed");
+    }
+
+    @Test
+    void listsLinkNamesFromIpJson() {
+        answer = command -> new CommandResult(command, 0, "[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\"]},"
+                + "{\"ifindex\":7,\"link\":\"eth0\",\"ifname\":\"bst0123456789\",\"link_netnsid\":2}]", "");
+        assertEquals(List.of("lo", "bst0123456789"), links.linkNames(Namespace.host()));
+        assertEquals(List.of("ip", "-j", "link", "show"), ran.getLast());
     }
 
     @Test

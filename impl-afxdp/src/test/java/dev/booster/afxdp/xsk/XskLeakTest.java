@@ -3,6 +3,7 @@ package dev.booster.afxdp.xsk;
 import dev.booster.afxdp.link.CommandResult;
 import dev.booster.afxdp.link.CommandRunner;
 import dev.booster.afxdp.testing.Privileged;
+import dev.booster.afxdp.testing.ProcessResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -16,10 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,21 +46,21 @@ class XskLeakTest {
     @Test
     void twoHundredOpenCloseCyclesLeakNothing() {
         cycles(0, WARMUP_CYCLES);
-        Map<String, Integer> fdsBefore = openDescriptorKinds();
-        long programsHeldBefore = bpfProgramsHeldByThisProcess();
+        Map<String, Integer> fdsBefore = ProcessResources.openDescriptorKinds();
+        long programsHeldBefore = ProcessResources.bpfProgramsHeldByThisProcess();
 
         cycles(WARMUP_CYCLES, CYCLES);
 
         String leftovers = CommandRunner.processes().run(List.of("ip", "-br", "link"), Duration.ofSeconds(10)).orThrow().stdout();
         assertFalse(leftovers.contains(prefix), "no test veth is left:\n" + leftovers);
-        Map<String, Integer> fdsAfter = openDescriptorKinds();
+        Map<String, Integer> fdsAfter = ProcessResources.openDescriptorKinds();
         assertEquals(fdsBefore.getOrDefault("socket", 0), fdsAfter.getOrDefault("socket", 0), "sockets open: " + fdsAfter);
         assertEquals(fdsBefore.getOrDefault("bpf", 0), fdsAfter.getOrDefault("bpf", 0), "BPF objects open: " + fdsAfter);
         int totalBefore = fdsBefore.values().stream().mapToInt(Integer::intValue).sum();
         int totalAfter = fdsAfter.values().stream().mapToInt(Integer::intValue).sum();
         // A leak per cycle would show as hundreds; a jar the JVM opens lazily meanwhile shows as one or two.
         assertTrue(totalAfter - totalBefore < 5, "descriptors went from " + fdsBefore + " to " + fdsAfter);
-        assertEquals(programsHeldBefore, bpfProgramsHeldByThisProcess(), "BPF programs this JVM holds (bpftool prog)");
+        assertEquals(programsHeldBefore, ProcessResources.bpfProgramsHeldByThisProcess(), "BPF programs this JVM holds (bpftool prog)");
     }
 
     /** Cycles numbered {@code from} until {@code to}: a fresh veth each, an XSK on it, closed, the veth deleted. */
@@ -119,38 +116,5 @@ class XskLeakTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Open descriptors of this process by kind: "socket", "bpf" (anon_inode:bpf-prog/map/link), "pipe", "file"... */
-    private static Map<String, Integer> openDescriptorKinds() {
-        Map<String, Integer> kinds = new TreeMap<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException gone) {
-                    continue; // the descriptor listing itself, closed meanwhile
-                }
-                String kind = target.startsWith("socket:") ? "socket"
-                        : target.startsWith("anon_inode:bpf") ? "bpf"
-                        : target.startsWith("pipe:") ? "pipe"
-                        : target.startsWith("anon_inode:") ? target
-                        : "file";
-                kinds.merge(kind, 1, Integer::sum);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return kinds;
-    }
-
-    /** BPF programs that bpftool says this process holds a descriptor to (other processes' programs do not count). */
-    private static long bpfProgramsHeldByThisProcess() {
-        String json = CommandRunner.processes().run(List.of("bpftool", "-j", "prog", "show"), Duration.ofSeconds(20)).orThrow().stdout();
-        Matcher m = Pattern.compile("\"pid\":" + ProcessHandle.current().pid() + "\\b").matcher(json);
-        long count = 0;
-        while (m.find()) count++;
-        return count;
     }
 }

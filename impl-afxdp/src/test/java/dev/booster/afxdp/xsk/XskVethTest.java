@@ -193,12 +193,17 @@ class XskVethTest {
                 socket.reclaimCompleted(64);
             }
         };
-        rounds.run(); // warm-up: lets the JIT compile the path
-        long before = threads.getCurrentThreadAllocatedBytes();
-        rounds.run();
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // Until C2 has compiled the loop (later on a loaded machine), the interpreter allocates what escape analysis
+        // removes; so measure windows until one runs fully compiled, and fail only if none does.
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 10 && allocated >= 4096; window++) {
+            rounds.run();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            rounds.run();
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
 
-        assertTrue(allocated < 4096, allocated + " bytes allocated by 20,000 rounds of refill/receive/transmit/reclaim");
+        assertTrue(allocated < 4096, allocated + " bytes allocated by 20,000 rounds of refill/receive/transmit/reclaim, in the best of 10 warm windows");
         assertTrue(socket.txWakeups() >= 20_000, "TX was kicked: " + socket.txWakeups());
         assertEquals(0, socket.failedWakeups(), "wakeup errno " + socket.lastWakeupErrno());
         assertEquals(0, frames.rejectedReleases());

@@ -1,0 +1,245 @@
+package dev.booster.afxdp.bpf;
+
+import dev.booster.afxdp.bpf.BpfAssembler.Condition;
+import dev.booster.afxdp.bpf.BpfAssembler.Size;
+import dev.booster.afxdp.ffi.Errno;
+import dev.booster.afxdp.ffi.Libbpf;
+import dev.booster.afxdp.ffi.Libc;
+import dev.booster.afxdp.ffi.Libxdp;
+import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.api.net.IpFamily;
+import dev.booster.api.net.IpPrefix;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.booster.afxdp.bpf.Register.FP;
+import static dev.booster.afxdp.bpf.Register.R0;
+import static dev.booster.afxdp.bpf.Register.R1;
+import static dev.booster.afxdp.bpf.Register.R2;
+import static dev.booster.afxdp.bpf.Register.R3;
+import static dev.booster.afxdp.bpf.Register.R4;
+import static dev.booster.afxdp.bpf.Register.R5;
+import static dev.booster.afxdp.bpf.Register.R6;
+
+/**
+ * The uplink's XDP program, assembled here (no clang): frames whose IPv4 or IPv6 destination lies in one of the pod
+ * CIDRs go to the AF_XDP socket of their RX queue ({@code bpf_redirect_map(&xsks, rx_queue_index, XDP_PASS)}: a queue
+ * without a socket passes); everything else, ARP and other ethertypes included, is {@code XDP_PASS}ed to the kernel,
+ * so the host keeps its own networking on that interface.
+ *
+ * <p>Its maps are made with {@code bpf_map_create}: two LPM tries (IPv4 key: prefix length u32 + 4 address bytes;
+ * IPv6: + 16 bytes) and an XSKMAP by queue index. The program hangs on a BPF link: closing this object (or the
+ * process dying) detaches it, and with the last descriptors gone the kernel frees program and maps.
+ */
+public final class UplinkProgram implements AutoCloseable {
+    public static final String PROGRAM_NAME = "booster_uplink";
+    /** Pod CIDRs each family's trie holds at most. */
+    public static final int MAX_PREFIXES = 1024;
+    /** XSKMAP slots: queue ids this program can redirect. */
+    public static final int MAX_QUEUES = 256;
+
+    static final int XDP_PASS = 2;
+    static final int HELPER_MAP_LOOKUP_ELEM = 1;
+    static final int HELPER_REDIRECT_MAP = 51;
+    // struct xdp_md offsets
+    static final int XDP_MD_DATA = 0, XDP_MD_DATA_END = 4, XDP_MD_RX_QUEUE_INDEX = 16;
+    static final int ETH_HEADER = 14, ETH_TYPE_OFFSET = 12, IPV4_HEADER = 20, IPV6_HEADER = 40;
+    static final int IPV4_DADDR = ETH_HEADER + 16, IPV6_DADDR = ETH_HEADER + 24;
+    /** Ethertypes as a little-endian u16 load of the network-order field sees them. */
+    static final int ETH_P_IP_LOADED = 0x0008, ETH_P_IPV6_LOADED = 0xdd86;
+
+    private final Libbpf libbpf;
+    private final String interfaceName;
+    private final int v4Map;
+    private final int v6Map;
+    private final int xsksMap;
+    private final int programFd;
+    private final Set<IpPrefix> prefixes = new LinkedHashSet<>();
+    private int linkFd = -1;
+    private boolean closed;
+
+    private UplinkProgram(Libbpf libbpf, String interfaceName, int v4Map, int v6Map, int xsksMap, int programFd) {
+        this.libbpf = libbpf;
+        this.interfaceName = interfaceName;
+        this.v4Map = v4Map;
+        this.v6Map = v6Map;
+        this.xsksMap = xsksMap;
+        this.programFd = programFd;
+    }
+
+    /** Creates the maps and loads the program (not attached yet: see {@link #attach}). */
+    public static UplinkProgram load(String interfaceName) {
+        Libbpf libbpf = Libbpf.load();
+        List<Integer> fds = new ArrayList<>();
+        try {
+            int v4 = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_LPM_TRIE, "bst_pods_v4", 8, 1, MAX_PREFIXES, Libbpf.BPF_F_NO_PREALLOC);
+            fds.add(v4);
+            int v6 = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_LPM_TRIE, "bst_pods_v6", 20, 1, MAX_PREFIXES, Libbpf.BPF_F_NO_PREALLOC);
+            fds.add(v6);
+            int xsks = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_XSKMAP, "bst_uplink_xsks", 4, 4, MAX_QUEUES, 0);
+            fds.add(xsks);
+            int program = libbpf.programLoad(Libbpf.BPF_PROG_TYPE_XDP, PROGRAM_NAME, "GPL", bytecode(v4, v6, xsks));
+            return new UplinkProgram(libbpf, interfaceName, v4, v6, xsks, program);
+        } catch (RuntimeException e) {
+            for (int fd : fds) closeAfterFailure(fd, e);
+            throw e;
+        }
+    }
+
+    /** The program: see the class comment. Map descriptors go into the 64-bit immediate loads. */
+    static byte[] bytecode(int v4Map, int v6Map, int xsksMap) {
+        BpfAssembler a = new BpfAssembler();
+        a.mov(R6, R1)                                                  // ctx, kept across helper calls
+                .ldx(Size.W, R2, R1, XDP_MD_DATA)
+                .ldx(Size.W, R3, R1, XDP_MD_DATA_END)
+                .mov(R4, R2).add(R4, ETH_HEADER)
+                .jmp(Condition.JGT, R4, R3, "pass")                    // the verifier demands the bound before any read
+                .ldx(Size.H, R5, R2, ETH_TYPE_OFFSET)
+                .jmp(Condition.JEQ, R5, ETH_P_IP_LOADED, "ipv4")
+                .jmp(Condition.JEQ, R5, ETH_P_IPV6_LOADED, "ipv6")
+                .ja("pass")                                            // ARP, VLAN-tagged and the rest: the kernel's
+
+                .label("ipv4")
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV4_HEADER)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .st(Size.W, FP, -8, 32)                                // key: prefixlen 32 ...
+                .ldx(Size.W, R5, R2, IPV4_DADDR)
+                .stx(Size.W, FP, -4, R5)                               // ... and daddr, network order
+                .loadMapFd(R1, v4Map)
+                .mov(R2, FP).add(R2, -8)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jmp(Condition.JEQ, R0, 0, "pass")
+                .ja("redirect")
+
+                .label("ipv6")
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV6_HEADER)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .st(Size.W, FP, -20, 128);                             // key: prefixlen 128 and daddr
+        for (int word = 0; word < 4; word++) {
+            a.ldx(Size.W, R5, R2, IPV6_DADDR + 4 * word).stx(Size.W, FP, -16 + 4 * word, R5);
+        }
+        a.loadMapFd(R1, v6Map)
+                .mov(R2, FP).add(R2, -20)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jmp(Condition.JEQ, R0, 0, "pass")
+
+                .label("redirect")                                     // a pod's destination: to the queue's socket
+                .loadMapFd(R1, xsksMap)
+                .ldx(Size.W, R2, R6, XDP_MD_RX_QUEUE_INDEX)
+                .mov(R3, XDP_PASS)                                     // no socket on this queue: pass
+                .call(HELPER_REDIRECT_MAP)
+                .exit()
+
+                .label("pass")
+                .mov(R0, XDP_PASS)
+                .exit();
+        return a.assemble();
+    }
+
+    /** Puts {@code socketFd} in the XSKMAP slot of {@code queue}. */
+    public synchronized void addSocket(int queue, int socketFd) {
+        requireOpen();
+        if (queue < 0 || queue >= MAX_QUEUES) {
+            throw new IllegalArgumentException("queue " + queue + " is outside the " + MAX_QUEUES + " queues of the uplink program");
+        }
+        libbpf.mapUpdateInt(xsksMap, queue, socketFd, "bst_uplink_xsks[" + queue + "] of " + interfaceName);
+    }
+
+    /**
+     * Attaches the program to {@code interfaceName} (resolved in the calling thread's namespace) through a BPF link.
+     *
+     * @param generic attach in generic (skb) mode instead of the driver's native mode
+     */
+    public synchronized void attach(boolean generic) {
+        requireOpen();
+        if (linkFd >= 0) throw new IllegalStateException("the uplink program is already attached to " + interfaceName);
+        int ifindex = Libc.ifNameToIndex(interfaceName);
+        if (ifindex == 0) throw new NativeCallException("if_nametoindex(" + interfaceName + ")", Errno.ENODEV, "no such interface; check the uplink's name");
+        int flags = generic ? Libxdp.XDP_FLAGS_SKB_MODE : Libxdp.XDP_FLAGS_DRV_MODE;
+        try {
+            linkFd = libbpf.linkCreate(programFd, ifindex, Libbpf.BPF_XDP, flags, "XDP " + PROGRAM_NAME + " on " + interfaceName);
+        } catch (NativeCallException e) {
+            if (e.errno() != Errno.EBUSY && e.errno() != Errno.EEXIST) throw e;
+            throw new NativeCallException(e.call(), e.errno(), "another XDP program is attached to " + interfaceName
+                    + " (`ip link show " + interfaceName + "`); detach it first: the uplink needs its own program there");
+        }
+    }
+
+    /** Sends frames for {@code prefix} to Booster from now on; true when it was not there yet. */
+    public synchronized boolean addPrefix(IpPrefix prefix) {
+        requireOpen();
+        libbpf.mapUpdate(mapOf(prefix), lpmKey(prefix), new byte[]{1}, Libbpf.BPF_ANY, mapName(prefix) + "[" + prefix + "]");
+        return prefixes.add(prefix);
+    }
+
+    /** Leaves frames for {@code prefix} to the kernel again; false when it was not there. */
+    public synchronized boolean removePrefix(IpPrefix prefix) {
+        requireOpen();
+        int rc = libbpf.mapDelete(mapOf(prefix), lpmKey(prefix));
+        if (rc == -Errno.ENOENT) return prefixes.remove(prefix);
+        if (rc < 0) throw new NativeCallException("bpf_map_delete_elem(" + mapName(prefix) + "[" + prefix + "])", -rc);
+        prefixes.remove(prefix);
+        return true;
+    }
+
+    public synchronized Set<IpPrefix> prefixes() {
+        return Set.copyOf(prefixes);
+    }
+
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** The key of an LPM trie: prefix length (u32, host order) then the address bytes in network order. */
+    static byte[] lpmKey(IpPrefix prefix) {
+        byte[] address = prefix.address().toBytes();
+        return ByteBuffer.allocate(4 + address.length).order(ByteOrder.nativeOrder()).putInt(prefix.length()).put(address).array();
+    }
+
+    private int mapOf(IpPrefix prefix) {
+        return prefix.family() == IpFamily.IPV4 ? v4Map : v6Map;
+    }
+
+    private static String mapName(IpPrefix prefix) {
+        return prefix.family() == IpFamily.IPV4 ? "bst_pods_v4" : "bst_pods_v6";
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("the uplink program of " + interfaceName + " is closed");
+    }
+
+    /** Detaches the program (closing the link) and releases program and maps. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException failure = null;
+        for (int fd : new int[]{linkFd, programFd, xsksMap, v6Map, v4Map}) {
+            if (fd < 0) continue;
+            try {
+                Libc.close(fd);
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    private static void closeAfterFailure(int fd, RuntimeException failure) {
+        try {
+            Libc.close(fd);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UplinkProgram[" + interfaceName + ", " + prefixes + "]";
+    }
+}

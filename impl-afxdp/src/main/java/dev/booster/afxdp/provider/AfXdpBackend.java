@@ -1,0 +1,172 @@
+package dev.booster.afxdp.provider;
+
+import dev.booster.afxdp.ffi.Libc;
+import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
+import dev.booster.afxdp.link.CommandFailedException;
+import dev.booster.afxdp.link.LinkManager;
+import dev.booster.afxdp.link.LinkOffloads;
+import dev.booster.afxdp.link.Namespace;
+import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.afxdp.port.XskPort;
+import dev.booster.api.Capability;
+import dev.booster.api.DataplaneException;
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.UnsupportedCapabilityException;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.pod.InterfaceSpec;
+import dev.booster.api.pod.Memif;
+import dev.booster.api.pod.PodSpec;
+import dev.booster.api.pod.Tap;
+import dev.booster.api.pod.Veth;
+import dev.booster.engine.Engine;
+import dev.booster.engine.dataplane.EngineBackend;
+import dev.booster.engine.dataplane.PodPort;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Makes pod interfaces for the {@code afxdp} provider: for a {@link Veth}, a veth pair whose pod end is created
+ * directly in the pod's namespace with the spec's name, MAC, MTU, addresses and routes (see {@link PodLinkSetup}),
+ * and whose host end ({@link HostVethNames}: {@code bst...}, MAC = the gateway MAC) gets an AF_XDP socket in copy
+ * mode. Whatever a failed attach created is removed before the error is thrown.
+ */
+final class AfXdpBackend implements EngineBackend {
+    /** veth refuses XDP when its peer's MTU exceeds a page less XDP headroom and skb overhead (4 KiB pages, x86-64). */
+    static final int MAX_MTU = 3506;
+
+    private final Engine engine;
+    private final LinkManager links;
+    private final AfXdpOptions options;
+    private final PodLinkSetup podSetup;
+    private final Set<AfXdpPodPort> open = new LinkedHashSet<>();
+    private AfXdpUplink uplink;
+
+    AfXdpBackend(Engine engine, LinkManager links, AfXdpOptions options) {
+        this.engine = engine;
+        this.links = links;
+        this.options = options;
+        this.podSetup = new PodLinkSetup(engine.config().gateway4(), engine.config().gateway6());
+    }
+
+    /** Opens the uplink of {@code afxdp.uplink}, if set; before the engine starts. */
+    synchronized void openUplink() {
+        if (options.uplink().isEmpty() || uplink != null) return;
+        UplinkOptions config = options.uplink().get();
+        try {
+            uplink = AfXdpUplink.open(engine, links, config, options);
+        } catch (CommandFailedException | NativeCallException | NativeLibraryUnavailableException e) {
+            throw new DataplaneException("uplink " + config.interfaceName() + " (option " + UplinkOptions.UPLINK + "): " + e.getMessage(), e);
+        }
+    }
+
+    synchronized Optional<AfXdpUplink> uplink() {
+        return Optional.ofNullable(uplink);
+    }
+
+    @Override
+    public String provider() {
+        return AfXdpProvider.NAME;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return AfXdpProvider.CAPABILITIES;
+    }
+
+    @Override
+    public PodPort openPort(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
+        String field = "interfaces[" + pod.interfaces().indexOf(spec) + "]";
+        if (!(spec instanceof Veth veth)) {
+            // The dataplane checks capabilities before it gets here; this keeps the backend honest on its own.
+            Capability needed = switch (spec) {
+                case Tap t -> Capability.TAP;
+                case Memif m -> Capability.MEMIF;
+                default -> Capability.AF_XDP_POD;
+            };
+            throw new UnsupportedCapabilityException(provider(), needed, field + " (" + spec.name() + ") is not a veth");
+        }
+        if (veth.mtu() > MAX_MTU) {
+            throw new InvalidSpecException(field + ".mtu", veth.mtu() + " is too large for AF_XDP on a veth: the kernel refuses XDP "
+                    + "on a veth whose peer's MTU exceeds " + MAX_MTU + " (one 4 KiB page less headroom); use at most " + MAX_MTU);
+        }
+        PodNetns netns = PodNetns.resolve(pod.netns().orElseThrow(() -> new InvalidSpecException("netns", "is missing; a veth needs the pod's network namespace")));
+        MacAddress podMac = veth.mac().orElseGet(() -> MacAddress.locallyAdministered((pod.uid() + "/" + spec.name()).hashCode()));
+        String host = HostVethNames.of(pod.uid(), spec.name());
+        String what = "pod " + pod.namespace() + "/" + pod.name() + " " + field + " (" + spec.name() + ", host end " + host + ")";
+        try {
+            if (Libc.ifNameToIndex(host) != 0) { // this thread is in the host namespace, where the host ends live
+                throw new DataplaneException(what + ": host interface " + host + " already exists: another dataplane serves this pod, "
+                        + "or a crashed one left it behind (remove it with `ip link del " + host + "` or `booster cleanup`)");
+            }
+            links.addPodVeth(host, gatewayMac, netns.namespace(), spec.name(), podMac, veth.mtu());
+        } catch (CommandFailedException e) {
+            throw new DataplaneException(what + ": creating the veth failed (does the pod already have an interface " + spec.name() + "?): " + e.getMessage(), e);
+        }
+        XskPort port = null;
+        try {
+            links.setUpWithoutIpv6Addresses(Namespace.host(), host);
+            port = XskPort.open(host, options.umemConfig(), options.socketConfig());
+            podSetup.apply(links, netns, veth, field);
+            // The pod's kernel would leave TCP/UDP checksums to the "hardware" (CHECKSUM_PARTIAL), and XDP sees the
+            // frame before anything fills them in: forwarded as they are, they arrive wrong.
+            NetnsThreads.run(netns.path(), () -> LinkOffloads.disableTxChecksum(spec.name()));
+        } catch (RuntimeException e) {
+            if (port != null) closeAfterFailure(port, e);
+            closeAfterFailure(() -> links.deleteLink(Namespace.host(), host), e);
+            if (e instanceof InvalidSpecException || e instanceof DataplaneException) throw e;
+            if (e instanceof CommandFailedException || e instanceof NativeCallException || e instanceof NativeLibraryUnavailableException) {
+                throw new DataplaneException(what + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+        AfXdpPodPort podPort = new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget);
+        synchronized (this) {
+            open.add(podPort);
+        }
+        return podPort;
+    }
+
+    private synchronized void forget(AfXdpPodPort port) {
+        open.remove(port);
+    }
+
+    private static void closeAfterFailure(AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Closes what the dataplane did not (it detaches every pod before closing the backend, so normally nothing). */
+    @Override
+    public void close() {
+        List<AfXdpPodPort> left;
+        AfXdpUplink openUplink;
+        synchronized (this) {
+            left = new ArrayList<>(open);
+            openUplink = uplink;
+        }
+        RuntimeException failure = null;
+        if (openUplink != null) {
+            try {
+                openUplink.close(); // the engine has stopped: its worker is out of the uplink's port
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        for (AfXdpPodPort port : left) {
+            try {
+                port.close();
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.booster.afxdp.provider;
+
+import dev.booster.engine.Engine;
+import dev.booster.engine.dataplane.EngineDataplane;
+
+import java.util.Optional;
+
+/** The {@code afxdp} provider's dataplane: the engine's, plus the uplink when {@code afxdp.uplink} is set. */
+public final class AfXdpDataplane extends EngineDataplane {
+    private final AfXdpBackend backend;
+
+    AfXdpDataplane(AfXdpBackend backend, Engine engine) {
+        super(backend, engine);
+        this.backend = backend;
+    }
+
+    /** The uplink, to add or remove pod CIDRs at run time; empty without {@code afxdp.uplink}. */
+    public Optional<AfXdpUplink> uplink() {
+        return backend.uplink();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.booster.afxdp.provider;
+
+import dev.booster.api.DataplaneConfig;
+import dev.booster.api.InvalidSpecException;
+import dev.booster.afxdp.xsk.BindMode;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AfXdpOptionsTest {
+    private static AfXdpOptions parse(String key, String value) {
+        return AfXdpOptions.from(DataplaneConfig.builder().nodeName("n").option(key, value).build());
+    }
+
+    @Test
+    void defaultsAndValues() {
+        AfXdpOptions defaults = AfXdpOptions.from(DataplaneConfig.builder().nodeName("n").option("memory.buffers", "64").build());
+        assertEquals(AfXdpOptions.defaults(), defaults, "other providers' options are not ours to judge");
+        assertEquals(1024, defaults.umemConfig().frameCount());
+        assertEquals(4096, defaults.umemConfig().frameSize());
+        assertEquals(BindMode.COPY, defaults.socketConfig().bindMode());
+        assertEquals(2048, parse("afxdp.frames", " 2048 ").frames());
+        assertEquals(AfXdpOptions.Idle.SPIN, parse("afxdp.idle", "spin").idle());
+    }
+
+    @Test
+    void badOptionsNameTheFieldAndTheFix() {
+        InvalidSpecException small = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frames", "512"));
+        assertEquals("options.afxdp.frames", small.field());
+        assertTrue(small.getMessage().contains("768..65536"), small.getMessage());
+        InvalidSpecException idle = assertThrows(InvalidSpecException.class, () -> parse("afxdp.idle", "sleep"));
+        assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
+        InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
+        assertEquals("options.afxdp.frame", typo.field());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.idle, afxdp.uplink"), typo.getMessage());
+    }
+}
