@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The keys and parameters of one direction of an ESP Child SA (RFC 4303 tunnel mode), as IKE negotiated them: what a
@@ -25,14 +26,25 @@ import java.util.Objects;
  * @param localTs     inner addresses on our side of the tunnel
  * @param remoteTs    inner addresses on the peer's side
  * @param lifetime    how long the SA may be used at most; IKE rekeys or deletes it before then
+ * @param udpEncapsulation present when ESP travels in UDP (RFC 3948: NAT detected, or a peer such as strongSwan's
+ *                    kernel-libipsec that only does that); the outer UDP ports
  */
 public record ChildSa(String peer, int reqid, int spi, Direction direction, String algorithm, int keyBits, byte[] key, byte[] salt,
                       boolean esn, IpAddress source, IpAddress destination, List<TrafficSelector> localTs,
-                      List<TrafficSelector> remoteTs, Duration lifetime) {
+                      List<TrafficSelector> remoteTs, Duration lifetime, Optional<UdpEncapsulation> udpEncapsulation) {
     /** AES-GCM with a 16-byte ICV, RFC 4106: IANA ESP transform ENCR_AES_GCM_16 (20). */
     public static final String AES_GCM_16 = "AES-GCM-16";
 
     public enum Direction { IN, OUT }
+
+    /** The outer UDP header of ESP-in-UDP packets (RFC 3948), normally 4500 on both sides. */
+    public record UdpEncapsulation(int sourcePort, int destinationPort) {
+        public UdpEncapsulation {
+            if (sourcePort < 1 || sourcePort > 0xffff || destinationPort < 1 || destinationPort > 0xffff) {
+                throw new IllegalArgumentException("UDP encapsulation ports " + sourcePort + " -> " + destinationPort + " are out of range");
+            }
+        }
+    }
 
     public ChildSa {
         Objects.requireNonNull(peer, "peer");
@@ -47,6 +59,7 @@ public record ChildSa(String peer, int reqid, int spi, Direction direction, Stri
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
         Objects.requireNonNull(lifetime, "lifetime");
+        Objects.requireNonNull(udpEncapsulation, "udpEncapsulation");
     }
 
     /** A copy of the key: clear it when installed. */
@@ -72,7 +85,7 @@ public record ChildSa(String peer, int reqid, int spi, Direction direction, Stri
                 && direction == other.direction && algorithm.equals(other.algorithm) && keyBits == other.keyBits
                 && java.security.MessageDigest.isEqual(key, other.key) && Arrays.equals(salt, other.salt) && esn == other.esn
                 && source.equals(other.source) && destination.equals(other.destination) && localTs.equals(other.localTs)
-                && remoteTs.equals(other.remoteTs) && lifetime.equals(other.lifetime);
+                && remoteTs.equals(other.remoteTs) && lifetime.equals(other.lifetime) && udpEncapsulation.equals(other.udpEncapsulation);
     }
 
     @Override
@@ -83,7 +96,8 @@ public record ChildSa(String peer, int reqid, int spi, Direction direction, Stri
     @Override
     public String toString() {
         return "ChildSa[" + peer + " reqid " + reqid + " " + direction + " spi " + spiHex() + " " + algorithm + "-" + keyBits
-                + (esn ? " esn" : "") + " " + source + " -> " + destination + " " + localTs + " <-> " + remoteTs
+                + (esn ? " esn" : "") + " " + source + " -> " + destination
+                + udpEncapsulation.map(u -> " udp " + u.sourcePort() + "->" + u.destinationPort()).orElse("") + " " + localTs + " <-> " + remoteTs
                 + " lifetime " + lifetime + ", key and salt redacted]";
     }
 }

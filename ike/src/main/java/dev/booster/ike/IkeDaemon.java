@@ -54,8 +54,11 @@ public final class IkeDaemon implements AutoCloseable {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final DatagramChannel channel;
+    /** Port 4500: IKE behind a 4-byte zero non-ESP marker once NAT is detected (RFC 3948); null without NAT-T. */
+    private final DatagramChannel natTChannel;
     private final Selector selector;
     private final InetSocketAddress localAddress;
+    private final InetSocketAddress natTAddress;
     private final IkeSettings settings;
     private final ChildSaListener childSaListener;
     private final IkeEventListener eventListener;
@@ -72,9 +75,11 @@ public final class IkeDaemon implements AutoCloseable {
     private long timerSequence;
     private int nextReqid = 1;
 
-    private IkeDaemon(DatagramChannel channel, IkeSettings settings, ChildSaListener childSaListener, IkeEventListener eventListener,
-                      List<PeerConfig> initialPeers) throws IOException {
+    private IkeDaemon(DatagramChannel channel, DatagramChannel natTChannel, IkeSettings settings, ChildSaListener childSaListener,
+                      IkeEventListener eventListener, List<PeerConfig> initialPeers) throws IOException {
         this.channel = channel;
+        this.natTChannel = natTChannel;
+        this.natTAddress = natTChannel == null ? null : (InetSocketAddress) natTChannel.getLocalAddress();
         this.settings = settings;
         this.childSaListener = childSaListener;
         this.eventListener = eventListener;
@@ -84,8 +89,13 @@ public final class IkeDaemon implements AutoCloseable {
         channel.configureBlocking(false);
         this.selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
+        if (natTChannel != null) {
+            natTChannel.configureBlocking(false);
+            natTChannel.register(selector, SelectionKey.OP_READ);
+        }
         this.loop = Thread.ofPlatform().daemon().name("ike-" + localAddress.getPort()).start(this::run);
-        LOG.log(INFO, "IKE daemon listening on " + localAddress + " for peers " + peers.keySet());
+        LOG.log(INFO, "IKE daemon listening on " + localAddress + (natTAddress == null ? "" : " and " + natTAddress + " (NAT-T)")
+                + " for peers " + peers.keySet());
     }
 
     public static Builder builder() {
@@ -95,6 +105,11 @@ public final class IkeDaemon implements AutoCloseable {
     /** The address and port the daemon receives on. */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** The NAT-T socket's address, if the daemon has one. */
+    public Optional<InetSocketAddress> natTAddress() {
+        return Optional.ofNullable(natTAddress);
     }
 
     /** Adds or replaces a peer; SAs already up keep the configuration they were made with. */
@@ -264,7 +279,8 @@ public final class IkeDaemon implements AutoCloseable {
                 if (wait == 0) selector.selectNow();
                 else selector.select(wait < 0 ? 0 : wait);
                 selector.selectedKeys().clear();
-                receiveAll(buffer);
+                receiveAll(channel, buffer, false);
+                if (natTChannel != null) receiveAll(natTChannel, buffer, true);
                 runDueTimers();
                 runTasks();
             }
@@ -276,6 +292,7 @@ public final class IkeDaemon implements AutoCloseable {
             try {
                 selector.close();
                 channel.close();
+                if (natTChannel != null) natTChannel.close();
             } catch (IOException e) {
                 LOG.log(DEBUG, () -> "closing the IKE socket: " + e);
             }
@@ -283,18 +300,30 @@ public final class IkeDaemon implements AutoCloseable {
         }
     }
 
-    private void receiveAll(ByteBuffer buffer) throws IOException {
+    private void receiveAll(DatagramChannel socket, ByteBuffer buffer, boolean natT) throws IOException {
         while (true) {
             buffer.clear();
-            InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
+            InetSocketAddress from = (InetSocketAddress) socket.receive(buffer);
             if (from == null) return;
-            byte[] datagram = Arrays.copyOf(buffer.array(), buffer.position());
+            int length = buffer.position();
             count(1, 0, 0, 0, 0);
-            guarded("a datagram from " + from, () -> dispatch(datagram, from));
+            if (!natT) {
+                byte[] datagram = Arrays.copyOf(buffer.array(), length);
+                guarded("a datagram from " + from, () -> dispatch(datagram, from, false));
+            } else if (length == 1 && buffer.get(0) == (byte) 0xff) {
+                LOG.log(DEBUG, () -> "NAT keepalive from " + from);
+            } else if (length >= 4 && buffer.getInt(0) == 0) {
+                byte[] datagram = Arrays.copyOfRange(buffer.array(), 4, length);
+                guarded("a datagram from " + from, () -> dispatch(datagram, from, true));
+            } else {
+                // ESP in UDP belongs to the dataplane, which should take it before this socket sees it.
+                LOG.log(DEBUG, () -> "dropping " + length + " bytes of ESP-in-UDP from " + from + " on the NAT-T socket");
+                count(0, 0, 1, 0, 0);
+            }
         }
     }
 
-    private void dispatch(byte[] datagram, InetSocketAddress from) {
+    private void dispatch(byte[] datagram, InetSocketAddress from, boolean natT) {
         IkeMessage message;
         try {
             message = MessageCodec.decode(datagram);
@@ -305,7 +334,7 @@ public final class IkeDaemon implements AutoCloseable {
         }
         IkeHeader header = message.header();
         if (header.exchangeType() == dev.booster.ike.message.ExchangeType.IKE_SA_INIT && !header.isResponse()) {
-            answerInit(message, datagram, from);
+            answerInit(message, datagram, from, natT);
             return;
         }
         long ours = header.fromOriginalInitiator() ? header.responderSpi() : header.initiatorSpi();
@@ -315,10 +344,10 @@ public final class IkeDaemon implements AutoCloseable {
             count(0, 0, 1, 0, 0);
             return;
         }
-        sa.receive(message, datagram);
+        sa.receive(message, datagram, from, natT);
     }
 
-    private void answerInit(IkeMessage message, byte[] datagram, InetSocketAddress from) {
+    private void answerInit(IkeMessage message, byte[] datagram, InetSocketAddress from, boolean natT) {
         IkeHeader header = message.header();
         if (header.responderSpi() != 0 || header.messageId() != 0) {
             LOG.log(DEBUG, () -> "dropping " + header + " from " + from + ": not a first IKE_SA_INIT");
@@ -338,7 +367,7 @@ public final class IkeDaemon implements AutoCloseable {
             count(0, 0, 1, 0, 0);
             return;
         }
-        IkeSa.respond(host, peer.get(), from, message, datagram);
+        IkeSa.respond(host, peer.get(), from, natT, message, datagram);
     }
 
     private long nextTimerWaitMillis() {
@@ -378,6 +407,14 @@ public final class IkeDaemon implements AutoCloseable {
                 s.undecryptable() + undecryptable, s.internalErrors() + internalErrors);
     }
 
+    private static java.net.InetAddress inet(IpAddress address) {
+        try {
+            return java.net.InetAddress.getByAddress(address.toBytes());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(address + " is not an IP address", e);
+        }
+    }
+
     private static final class Timer implements SaHost.Cancellable {
         final long deadline;
         final long sequence;
@@ -398,9 +435,14 @@ public final class IkeDaemon implements AutoCloseable {
 
     private final class Host implements SaHost {
         @Override
-        public void send(byte[] datagram, InetSocketAddress to) {
+        public void send(byte[] datagram, InetSocketAddress to, boolean natT) {
             try {
-                channel.send(ByteBuffer.wrap(datagram), to);
+                if (natT && natTChannel != null) {
+                    ByteBuffer marked = ByteBuffer.allocate(4 + datagram.length).putInt(0).put(datagram).flip();
+                    natTChannel.send(marked, to);
+                } else {
+                    channel.send(ByteBuffer.wrap(datagram), to);
+                }
             } catch (IOException e) {
                 // Like a lost datagram: retransmission or the peer's retransmission covers it.
                 LOG.log(WARNING, "sending " + datagram.length + " bytes to " + to + " failed: " + e.getMessage());
@@ -412,6 +454,18 @@ public final class IkeDaemon implements AutoCloseable {
             Timer timer = new Timer(System.nanoTime() + delay.toNanos(), timerSequence++, task);
             timers.add(timer);
             return timer;
+        }
+
+        @Override
+        public InetSocketAddress localAddress(PeerConfig peer, boolean natT) {
+            InetSocketAddress bound = natT && natTAddress != null ? natTAddress : localAddress;
+            java.net.InetAddress address = peer.localAddress().map(IkeDaemon::inet).orElse(bound.getAddress());
+            return new InetSocketAddress(address, bound.getPort());
+        }
+
+        @Override
+        public boolean hasNatT() {
+            return natTChannel != null;
         }
 
         @Override
@@ -498,8 +552,18 @@ public final class IkeDaemon implements AutoCloseable {
         private ChildSaListener childSaListener = ChildSaListener.NONE;
         private IkeEventListener eventListener = IkeEventListener.NONE;
         private final List<PeerConfig> peers = new ArrayList<>();
+        private InetSocketAddress natTraversal;
 
         private Builder() {
+        }
+
+        /**
+         * Where to listen for NAT-T (UDP-encapsulated IKE, RFC 3948). {@link #bind} of port 500 takes port 4500 of the
+         * same address by default; set this for other ports (tests), or with {@link #open}.
+         */
+        public Builder natTraversal(InetSocketAddress address) {
+            this.natTraversal = Objects.requireNonNull(address, "natTraversal");
+            return this;
         }
 
         public Builder settings(IkeSettings settings) {
@@ -522,18 +586,37 @@ public final class IkeDaemon implements AutoCloseable {
             return this;
         }
 
-        /** Binds a new UDP socket to {@code address} (port 500 for interop; 0 for any) and starts. */
+        /**
+         * Binds a UDP socket to {@code address} (port 500 for interop; 0 for any) and, for port 500 or when
+         * {@link #natTraversal} is set, a NAT-T socket; then starts.
+         */
         public IkeDaemon bind(InetSocketAddress address) {
+            InetSocketAddress natT = natTraversal != null ? natTraversal
+                    : address.getPort() == PeerConfig.IKE_PORT ? new InetSocketAddress(address.getAddress(), PeerConfig.NAT_T_PORT) : null;
             DatagramChannel channel = null;
+            DatagramChannel natTChannel = null;
             try {
-                channel = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-                channel.bind(address);
-                return new IkeDaemon(channel, settings, childSaListener, eventListener, peers);
+                channel = bound(address);
+                if (natT != null) natTChannel = bound(natT);
+                return new IkeDaemon(channel, natTChannel, settings, childSaListener, eventListener, peers);
             } catch (IOException e) {
                 closeQuietly(channel);
-                throw new UncheckedIOException("cannot listen for IKE on " + address + ": " + e.getMessage(), e);
+                closeQuietly(natTChannel);
+                throw new UncheckedIOException("cannot listen for IKE on " + address + (natT == null ? "" : " and " + natT) + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 closeQuietly(channel);
+                closeQuietly(natTChannel);
+                throw e;
+            }
+        }
+
+        private static DatagramChannel bound(InetSocketAddress address) throws IOException {
+            DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            try {
+                channel.bind(address);
+                return channel;
+            } catch (IOException e) {
+                channel.close();
                 throw e;
             }
         }
@@ -543,8 +626,13 @@ public final class IkeDaemon implements AutoCloseable {
          * namespace it was created in). The daemon owns it from now on.
          */
         public IkeDaemon open(DatagramChannel boundChannel) {
+            return open(boundChannel, null);
+        }
+
+        /** As {@link #open(DatagramChannel)}, with a bound NAT-T socket (normally port 4500), or null for none. */
+        public IkeDaemon open(DatagramChannel boundChannel, DatagramChannel boundNatTChannel) {
             try {
-                return new IkeDaemon(boundChannel, settings, childSaListener, eventListener, peers);
+                return new IkeDaemon(boundChannel, boundNatTChannel, settings, childSaListener, eventListener, peers);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start IKE on " + boundChannel + ": " + e.getMessage(), e);
             }

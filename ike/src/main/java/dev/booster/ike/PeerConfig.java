@@ -13,6 +13,7 @@ import java.util.Optional;
  * traffic the Child SA carries, and its timers. Build with {@link #builder(String)}. The PSK is a {@link Secret},
  * which never prints itself, so neither does this record.
  *
+ * @param remoteNatTPort the peer's NAT-T port (4500), where IKE moves when NAT detection finds a translation
  * @param localAddress our address towards this peer: the outer source of ESP packets, and the default local
  *                     identity; may be left out when the daemon listens on a specific address
  * @param localId      our identity; default: the local address
@@ -21,16 +22,18 @@ import java.util.Optional;
  * @param remoteTs     the peer's side (its pod CIDRs)
  * @param dpdDelay     send a liveness check when nothing came from the peer for this long; zero turns it off
  */
-public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, Optional<IpAddress> localAddress,
+public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, int remoteNatTPort, Optional<IpAddress> localAddress,
                          Optional<Identity> localId, Identity remoteId, Secret psk, List<IkeProposal> ikeProposals,
                          List<EspProposal> espProposals, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs,
                          Lifetimes lifetimes, Duration dpdDelay) {
     public static final int IKE_PORT = 500;
+    public static final int NAT_T_PORT = 4500;
 
     public PeerConfig {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("peer name is required");
         Objects.requireNonNull(remoteAddress, "peer " + name + ": remoteAddress");
         if (remotePort < 1 || remotePort > 0xffff) throw new IllegalArgumentException("peer " + name + ": remotePort " + remotePort + " is out of range");
+        if (remoteNatTPort < 1 || remoteNatTPort > 0xffff) throw new IllegalArgumentException("peer " + name + ": remoteNatTPort " + remoteNatTPort + " is out of range");
         localAddress = localAddress == null ? Optional.empty() : localAddress;
         localId = localId == null ? Optional.empty() : localId;
         remoteId = remoteId == null ? Identity.of(remoteAddress) : remoteId;
@@ -57,7 +60,7 @@ public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, O
 
     /** This config with the local address (and, unless set, the local identity) filled in. */
     public PeerConfig withLocalAddress(IpAddress address) {
-        return new PeerConfig(name, remoteAddress, remotePort, Optional.of(address), Optional.of(localId.orElse(Identity.of(address))),
+        return new PeerConfig(name, remoteAddress, remotePort, remoteNatTPort, Optional.of(address), Optional.of(localId.orElse(Identity.of(address))),
                 remoteId, psk, ikeProposals, espProposals, localTs, remoteTs, lifetimes, dpdDelay);
     }
 
@@ -65,6 +68,7 @@ public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, O
         private final String name;
         private IpAddress remoteAddress;
         private int remotePort = IKE_PORT;
+        private int remoteNatTPort = NAT_T_PORT;
         private IpAddress localAddress;
         private Identity localId;
         private Identity remoteId;
@@ -89,6 +93,11 @@ public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, O
         public Builder remote(IpAddress address, int port) {
             this.remoteAddress = address;
             this.remotePort = port;
+            return this;
+        }
+
+        public Builder remoteNatTPort(int port) {
+            this.remoteNatTPort = port;
             return this;
         }
 
@@ -143,7 +152,7 @@ public record PeerConfig(String name, IpAddress remoteAddress, int remotePort, O
         }
 
         public PeerConfig build() {
-            return new PeerConfig(name, remoteAddress, remotePort, Optional.ofNullable(localAddress), Optional.ofNullable(localId),
+            return new PeerConfig(name, remoteAddress, remotePort, remoteNatTPort, Optional.ofNullable(localAddress), Optional.ofNullable(localId),
                     remoteId, psk, ikeProposals, espProposals, localTs, remoteTs, lifetimes, dpdDelay);
         }
     }

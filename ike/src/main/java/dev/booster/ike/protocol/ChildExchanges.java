@@ -151,10 +151,20 @@ final class ChildExchanges {
         Duration lifetime = sa.peer.lifetimes().childHardLifetime();
         IpAddress local = sa.peer.localAddress().orElseThrow();
         IpAddress remote = sa.peer.remoteAddress();
+        Optional<ChildSa.UdpEncapsulation> encapIn = Optional.empty();
+        Optional<ChildSa.UdpEncapsulation> encapOut = Optional.empty();
+        if (sa.natDetected) {
+            int ourPort = sa.host.localAddress(sa.peer, true).getPort();
+            int theirPort = sa.natT ? sa.remote.getPort() : sa.peer.remoteNatTPort();
+            encapIn = Optional.of(new ChildSa.UdpEncapsulation(theirPort, ourPort));
+            encapOut = Optional.of(new ChildSa.UdpEncapsulation(ourPort, theirPort));
+        }
         ChildSa in = new ChildSa(sa.peer.name(), reqid, inSpi, ChildSa.Direction.IN, ChildSa.AES_GCM_16, choice.keyBits(),
-                Arrays.copyOf(inKey, keyBytes), Arrays.copyOfRange(inKey, keyBytes, keyBytes + 4), choice.esn(), remote, local, localTs, remoteTs, lifetime);
+                Arrays.copyOf(inKey, keyBytes), Arrays.copyOfRange(inKey, keyBytes, keyBytes + 4), choice.esn(), remote, local, localTs, remoteTs,
+                lifetime, encapIn);
         ChildSa out = new ChildSa(sa.peer.name(), reqid, outSpi, ChildSa.Direction.OUT, ChildSa.AES_GCM_16, choice.keyBits(),
-                Arrays.copyOf(outKey, keyBytes), Arrays.copyOfRange(outKey, keyBytes, keyBytes + 4), choice.esn(), local, remote, localTs, remoteTs, lifetime);
+                Arrays.copyOf(outKey, keyBytes), Arrays.copyOfRange(outKey, keyBytes, keyBytes + 4), choice.esn(), local, remote, localTs, remoteTs,
+                lifetime, encapOut);
         Arrays.fill(inKey, (byte) 0);
         Arrays.fill(outKey, (byte) 0);
         return new ChildSaState(sa, in, out, choice);

@@ -194,6 +194,8 @@ final class IkeRekey {
         byte[] skeyseed = IkeSaKeys.rekeySkeyseed(old.prf, old.keys.skD(), gir, ni, nr);
         IkeSaInfo before = old.info();
         IkeSa fresh = new IkeSa(old.host, old.peer, old.remote, initiator, spiI, spiR);
+        fresh.natT = old.natT;
+        fresh.natDetected = old.natDetected;
         fresh.installKeys(suite, IkeSaKeys.derive(suite, skeyseed, ni, nr, spiI, spiR));
         Arrays.fill(skeyseed, (byte) 0);
         Arrays.fill(gir, (byte) 0);

@@ -89,7 +89,12 @@ public final class IkeSa {
     final PeerConfig peer;
     /** Whether this side is the original initiator of this IKE SA (sets the I flag). */
     final boolean initiator;
-    final InetSocketAddress remote;
+    /** Where the peer is; its port changes when the SA floats to NAT-T. */
+    InetSocketAddress remote;
+    /** Messages go through the NAT-T socket (port 4500, non-ESP marker). */
+    boolean natT;
+    /** NAT detection found a translation (or the peer faked one to force it): ESP must travel in UDP (RFC 3948). */
+    boolean natDetected;
     long spiI;
     long spiR;
     State state = State.CONNECTING;
@@ -136,8 +141,8 @@ public final class IkeSa {
     }
 
     /** Answers an IKE_SA_INIT request; returns the new half-open SA, or empty when it was refused. */
-    public static Optional<IkeSa> respond(SaHost host, PeerConfig peer, InetSocketAddress from, IkeMessage request, byte[] raw) {
-        return SaSetup.respond(host, peer, from, request, raw);
+    public static Optional<IkeSa> respond(SaHost host, PeerConfig peer, InetSocketAddress from, boolean viaNatT, IkeMessage request, byte[] raw) {
+        return SaSetup.respond(host, peer, from, viaNatT, request, raw);
     }
 
     public CompletableFuture<IkeSaInfo> setupResult() {
@@ -178,8 +183,12 @@ public final class IkeSa {
         return !initiator && spiI == initiatorSpi && remote.equals(from) && lastResponseId == 0;
     }
 
+    public boolean natT() {
+        return natT;
+    }
+
     public void resendInitResponse() {
-        host.send(lastResponse, remote);
+        host.send(lastResponse, remote, natT);
     }
 
     byte[] lastResponse() {
@@ -268,14 +277,28 @@ public final class IkeSa {
     }
 
     /** A message for this SA: checks it, decrypts it, then handles it as a response or a request. */
-    public void receive(IkeMessage message, byte[] raw) {
+    public void receive(IkeMessage message, byte[] raw, InetSocketAddress from, boolean viaNatT) {
         if (state == State.DEAD) return;
         IkeHeader header = message.header();
         lastHeardNanos = host.nanoTime();
+        this.lastFrom = from;
+        this.lastViaNatT = viaNatT;
         if (header.isResponse()) {
             receiveResponse(message, raw);
         } else {
             receiveRequest(message, raw);
+        }
+    }
+
+    private InetSocketAddress lastFrom;
+    private boolean lastViaNatT;
+
+    /** After a message proved itself (it decrypted): the peer floated to NAT-T, or its NAT moved it (RFC 7296 §2.23). */
+    private void follow() {
+        if (lastViaNatT && (!natT || !remote.equals(lastFrom))) {
+            LOG.log(DEBUG, () -> this + ": peer now at " + lastFrom + " (NAT-T)");
+            natT = true;
+            remote = lastFrom;
         }
     }
 
@@ -320,7 +343,7 @@ public final class IkeSa {
     }
 
     private void transmit(Outstanding request) {
-        host.send(request.datagram, remote);
+        host.send(request.datagram, remote, natT);
         Duration wait = host.settings().retransmitDelay(request.transmissions);
         request.transmissions++;
         request.timer = host.schedule(wait, () -> retransmit(request));
@@ -362,6 +385,7 @@ public final class IkeSa {
             Optional<List<Payload>> opened = open(message, raw);
             if (opened.isEmpty()) return;
             payloads = opened.get();
+            follow();
         }
         LOG.log(DEBUG, () -> this + ": received " + header + " " + IkeMessage.summary(payloads));
         request.timer.cancel();
@@ -381,7 +405,7 @@ public final class IkeSa {
         if (id == lastResponseId && lastResponse != null) {
             if (open(message, raw).isPresent()) {
                 LOG.log(DEBUG, () -> this + ": retransmitted request " + Integer.toUnsignedString(id) + ", resending our response");
-                host.send(lastResponse, remote);
+                host.send(lastResponse, remote, natT);
             }
             return;
         }
@@ -392,6 +416,7 @@ public final class IkeSa {
         }
         Optional<List<Payload>> opened = open(message, raw);
         if (opened.isEmpty()) return;
+        follow();
         List<Payload> payloads = opened.get();
         LOG.log(DEBUG, () -> this + ": received " + header + " " + IkeMessage.summary(payloads));
         Reply reply = unsupportedCritical(payloads).orElseGet(() -> switch (header.exchangeType()) {
@@ -431,14 +456,14 @@ public final class IkeSa {
         LOG.log(DEBUG, () -> this + ": sending " + header + " " + IkeMessage.summary(payloads));
         lastResponse = datagram;
         lastResponseId = messageId;
-        host.send(datagram, remote);
+        host.send(datagram, remote, natT);
     }
 
     /** A request sent once, outside the window, whose answer nobody waits for (shutdown, failed authentication). */
     void sendOneShot(int exchangeType, List<Payload> payloads) {
         if (outCipher == null) return;
         IkeHeader header = IkeHeader.of(spiI, spiR, exchangeType, initiator, false, nextMessageId++);
-        host.send(SkCodec.encode(header, payloads, outCipher), remote);
+        host.send(SkCodec.encode(header, payloads, outCipher), remote, natT);
     }
 
     private Optional<List<Payload>> open(IkeMessage message, byte[] raw) {

@@ -182,8 +182,8 @@ final class Proposals {
                 transforms.add(switch (t.type()) {
                     case Transform.ENCR -> (t.id() == 20 ? "AES_GCM_16" : t.id() == 12 ? "AES_CBC" : "ENCR_" + t.id()) + (t.keyLength() != 0 ? "_" + t.keyLength() : "");
                     case Transform.PRF -> prfName(t.id());
-                    case Transform.INTEG -> "INTEG_" + t.id();
-                    case Transform.DH -> DhGroup.byTransformId(t.id()).map(Enum::name).orElse("DH_" + t.id());
+                    case Transform.INTEG -> integrityName(t.id());
+                    case Transform.DH -> groupName(t.id());
                     case Transform.ESN -> t.id() == 1 ? "ESN" : "NO_ESN";
                     default -> "T" + t.type() + "_" + t.id();
                 });
@@ -192,6 +192,35 @@ final class Proposals {
                     + String.join("/", transforms));
         }
         return parts.toString();
+    }
+
+    private static String integrityName(int id) {
+        for (Integrity integrity : Integrity.values()) {
+            if (integrity.transformId() == id) return integrity.name();
+        }
+        return switch (id) {
+            case 2 -> "HMAC_SHA1_96";
+            case 5 -> "AES_XCBC_96";
+            default -> "INTEG_" + id;
+        };
+    }
+
+    /** Names for groups Booster does not do, too, so a refusal says what the peer wanted. */
+    private static String groupName(int id) {
+        return switch (id) {
+            case 0 -> "NONE";
+            case 2 -> "MODP_1024";
+            case 5 -> "MODP_1536";
+            case 14 -> "MODP_2048";
+            case 15 -> "MODP_3072";
+            case 16 -> "MODP_4096";
+            case 19 -> "ECP_256";
+            case 20 -> "ECP_384";
+            case 21 -> "ECP_521";
+            case 31 -> "CURVE25519";
+            case 32 -> "CURVE448";
+            default -> "DH_" + id;
+        };
     }
 
     private static String prfName(int id) {

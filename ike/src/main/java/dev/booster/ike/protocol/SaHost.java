@@ -15,7 +15,14 @@ import java.util.List;
  */
 public interface SaHost {
 
-    void send(byte[] datagram, InetSocketAddress to);
+    /** Sends from the IKE socket, or with {@code natT} from the NAT-T socket behind a non-ESP marker (RFC 3948 §2.2). */
+    void send(byte[] datagram, InetSocketAddress to, boolean natT);
+
+    /** Our address and port as the peer sees them when nothing translates: of the NAT-T socket with {@code natT}. */
+    InetSocketAddress localAddress(dev.booster.ike.PeerConfig peer, boolean natT);
+
+    /** Whether there is a NAT-T socket to float to. */
+    boolean hasNatT();
 
     /** Runs {@code task} on the daemon thread after {@code delay}, unless cancelled first. */
     Cancellable schedule(Duration delay, Runnable task);

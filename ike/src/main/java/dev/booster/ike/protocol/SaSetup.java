@@ -73,6 +73,7 @@ final class SaSetup {
             payloads.add(new Payload.SecurityAssociation(Proposals.ikeOffer(sa.peer.ikeProposals(), Octets.EMPTY)));
             payloads.add(new Payload.KeyExchange(dh.group().transformId(), Octets.of(dh.publicValue())));
             payloads.add(new Payload.Nonce(Octets.of(sa.initData.ni)));
+            if (sa.host.hasNatT()) payloads.addAll(NatDetection.notifies(sa.spiI, 0, sa.host.localAddress(sa.peer, false), sa.remote));
             LOG.log(INFO, sa + ": initiating IKE SA to " + sa.remote + " offering " + sa.peer.ikeProposals());
             sa.initData.initRequest = sa.resendInit(payloads, this::onInitResponse, failure -> {
             });
@@ -133,6 +134,13 @@ final class SaSetup {
             init.nr = nonce.get().data().toByteArray();
             init.initResponse = Arrays.copyOf(raw, header.length());
             sa.spiR = header.responderSpi();
+            if (NatDetection.translated(payloads, sa.spiI, sa.spiR, sa.remote, sa.host.localAddress(sa.peer, false))) {
+                // RFC 7296 §2.23: the initiator moves to port 4500 for IKE_AUTH; ESP will go in UDP.
+                sa.natDetected = true;
+                sa.natT = true;
+                sa.remote = new java.net.InetSocketAddress(sa.remote.getAddress(), sa.peer.remoteNatTPort());
+                LOG.log(INFO, sa + ": NAT detected, continuing on " + sa.remote + " with UDP-encapsulated ESP");
+            }
             Prf prf = new Prf(suite.get().prf());
             byte[] skeyseed = IkeSaKeys.skeyseed(prf, init.ni, init.nr, gir);
             sa.installKeys(suite.get(), IkeSaKeys.derive(suite.get(), skeyseed, init.ni, init.nr, sa.spiI, sa.spiR));
@@ -224,7 +232,7 @@ final class SaSetup {
 
     // ---- responder ----
 
-    static Optional<IkeSa> respond(SaHost host, PeerConfig peer, java.net.InetSocketAddress from, IkeMessage request, byte[] raw) {
+    static Optional<IkeSa> respond(SaHost host, PeerConfig peer, java.net.InetSocketAddress from, boolean viaNatT, IkeMessage request, byte[] raw) {
         IkeHeader header = request.header();
         List<Payload> payloads = request.payloads();
         Optional<Payload.SecurityAssociation> saPayload = IkeMessage.first(payloads, Payload.SecurityAssociation.class);
@@ -236,7 +244,7 @@ final class SaSetup {
         }
         Optional<Proposals.Selected<IkeProposal>> selected = Proposals.selectIke(saPayload.get().proposals(), peer.ikeProposals());
         if (selected.isEmpty()) {
-            refuseInit(host, header, from, Payload.Notify.of(NotifyType.NO_PROPOSAL_CHOSEN));
+            refuseInit(host, header, from, viaNatT, Payload.Notify.of(NotifyType.NO_PROPOSAL_CHOSEN));
             IkeFailure failure = new IkeFailure(peer.name(), IkeFailure.Reason.NO_PROPOSAL_CHOSEN, "the peer offered "
                     + Proposals.describeOffer(saPayload.get().proposals()) + ", we accept " + peer.ikeProposals() + ": configure a proposal both sides share");
             LOG.log(System.Logger.Level.WARNING, "IKE_SA_INIT from " + peer.name() + ": " + failure.detail());
@@ -247,7 +255,7 @@ final class SaSetup {
         if (ke.get().dhGroup() != suite.dhGroup().transformId()) {
             LOG.log(DEBUG, () -> peer.name() + ": asking for key exchange group " + suite.dhGroup() + " instead of " + ke.get().dhGroup());
             int group = suite.dhGroup().transformId();
-            refuseInit(host, header, from, Payload.Notify.of(NotifyType.INVALID_KE_PAYLOAD, Octets.of(new byte[]{(byte) (group >>> 8), (byte) group})));
+            refuseInit(host, header, from, viaNatT, Payload.Notify.of(NotifyType.INVALID_KE_PAYLOAD, Octets.of(new byte[]{(byte) (group >>> 8), (byte) group})));
             return Optional.empty();
         }
         DiffieHellman dh = DiffieHellman.generate(suite.dhGroup(), host.random());
@@ -255,11 +263,14 @@ final class SaSetup {
         try {
             gir = dh.sharedSecret(ke.get().data().toByteArray());
         } catch (InvalidKeyExchangeException e) {
-            refuseInit(host, header, from, Payload.Notify.of(NotifyType.INVALID_SYNTAX));
+            refuseInit(host, header, from, viaNatT, Payload.Notify.of(NotifyType.INVALID_SYNTAX));
             host.eventListener().failed(new IkeFailure(peer.name(), IkeFailure.Reason.PROTOCOL_ERROR, e.getMessage()));
             return Optional.empty();
         }
         IkeSa sa = new IkeSa(host, peer, from, false, header.initiatorSpi(), host.newIkeSpi());
+        sa.natT = viaNatT;
+        boolean natD = NatDetection.offered(payloads) && host.hasNatT();
+        sa.natDetected = natD && NatDetection.translated(payloads, sa.spiI, 0, from, host.localAddress(peer, viaNatT));
         InitData init = new InitData();
         sa.initData = init;
         init.ni = nonce.get().data().toByteArray();
@@ -270,10 +281,12 @@ final class SaSetup {
         sa.installKeys(suite, IkeSaKeys.derive(suite, skeyseed, init.ni, init.nr, sa.spiI, sa.spiR));
         Arrays.fill(gir, (byte) 0);
         Arrays.fill(skeyseed, (byte) 0);
-        List<Payload> answer = List.of(
+        List<Payload> answer = new ArrayList<>(List.of(
                 new Payload.SecurityAssociation(List.of(Proposals.ike(suite, selected.get().offered().number(), Octets.EMPTY))),
                 new Payload.KeyExchange(suite.dhGroup().transformId(), Octets.of(dh.publicValue())),
-                new Payload.Nonce(Octets.of(init.nr)));
+                new Payload.Nonce(Octets.of(init.nr))));
+        if (natD) answer.addAll(NatDetection.notifies(sa.spiI, sa.spiR, host.localAddress(peer, viaNatT), from));
+        if (sa.natDetected) LOG.log(INFO, sa + ": NAT detected; ESP will be UDP-encapsulated once the peer moves to NAT-T");
         sa.sendResponse(ExchangeType.IKE_SA_INIT, 0, answer);
         init.initResponse = sa.lastResponse();
         sa.startHalfOpen();
@@ -282,9 +295,9 @@ final class SaSetup {
         return Optional.of(sa);
     }
 
-    private static void refuseInit(SaHost host, IkeHeader request, java.net.InetSocketAddress to, Payload.Notify notify) {
+    private static void refuseInit(SaHost host, IkeHeader request, java.net.InetSocketAddress to, boolean viaNatT, Payload.Notify notify) {
         IkeHeader header = IkeHeader.of(request.initiatorSpi(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
-        host.send(MessageCodec.encode(header, List.of(notify)), to);
+        host.send(MessageCodec.encode(header, List.of(notify)), to, viaNatT);
     }
 
     /** The peer's IKE_AUTH request, on the responder's half-open SA. */
@@ -366,7 +379,9 @@ final class SaSetup {
     }
 
     static String hint(Payload.Notify notify) {
-        if (notify.is(NotifyType.NO_PROPOSAL_CHOSEN)) return ": the peer accepts none of our ESP proposals; configure one both sides share";
+        if (notify.is(NotifyType.NO_PROPOSAL_CHOSEN)) {
+            return ": the peer accepts none of our ESP proposals (or could not install the SA); configure a proposal both sides share";
+        }
         if (notify.is(NotifyType.TS_UNACCEPTABLE)) return ": the traffic selectors (pod CIDRs) of both sides do not overlap";
         return "";
     }
