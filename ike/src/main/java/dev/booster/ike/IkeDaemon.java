@@ -613,6 +613,8 @@ public final class IkeDaemon implements AutoCloseable {
         private static DatagramChannel bound(InetSocketAddress address) throws IOException {
             DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
             try {
+                // Room for a burst (a restart of many peers, a flood) while the loop is busy with key exchanges.
+                channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
                 channel.bind(address);
                 return channel;
             } catch (IOException e) {
