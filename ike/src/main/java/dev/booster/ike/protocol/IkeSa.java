@@ -338,10 +338,6 @@ public final class IkeSa {
         return outstanding.datagram;
     }
 
-    byte[] lastRequestBytes() {
-        return outstanding.datagram;
-    }
-
     private void transmit(Outstanding request) {
         host.send(request.datagram, remote, natT);
         Duration wait = host.settings().retransmitDelay(request.transmissions);
