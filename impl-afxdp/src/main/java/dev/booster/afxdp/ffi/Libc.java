@@ -85,6 +85,9 @@ public final class Libc {
     // int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    // int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     // unsigned int if_nametoindex(const char *ifname);
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
@@ -212,6 +215,19 @@ public final class Libc {
                 throw new NativeCallException("getsockopt(fd " + fd + ", " + what + ")", errno(state));
             }
             return optlen.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setsockopt} with {@code optval} (its size is the option length). */
+    public static void setsockopt(int fd, int level, int optname, MemorySegment optval, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) SETSOCKOPT.invokeExact(state, fd, level, optname, optval, Math.toIntExact(optval.byteSize()));
+            if (rc != 0) {
+                throw new NativeCallException("setsockopt(fd " + fd + ", " + what + ")", errno(state));
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

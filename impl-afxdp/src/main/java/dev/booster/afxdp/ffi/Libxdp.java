@@ -37,6 +37,11 @@ public final class Libxdp {
     public static final int XDP_STATISTICS = 7;
     public static final int XDP_OPTIONS = 8;
     public static final int XDP_OPTIONS_ZEROCOPY = 1 << 0;
+    /**
+     * Frames one copy-mode {@code sendto} may transmit (Linux 6.17 and later; 32 before, and older kernels answer
+     * ENOPROTOOPT). The kernel accepts 32 up to the TX ring's size.
+     */
+    public static final int XDP_MAX_TX_SKB_BUDGET = 9;
     /** Bytes the kernel keeps in front of every received frame in a UMEM chunk (XDP_PACKET_HEADROOM). */
     public static final int XDP_PACKET_HEADROOM = 256;
     // <linux/if_link.h>: how the XDP program is attached (xsk_socket_config.xdp_flags)
@@ -154,7 +159,10 @@ public final class Libxdp {
         }
     }
 
-    /** Registers {@code size} bytes at {@code area} as a UMEM and maps its fill and completion rings into the structs. */
+    /**
+     * Registers {@code size} bytes at {@code area} as a UMEM and maps its fill and completion rings into the structs.
+     * The same memory may be registered more than once (one registration per socket, see {@code Umem}).
+     */
     public MemorySegment umemCreate(MemorySegment area, long size, MemorySegment fill, MemorySegment comp, MemorySegment config) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);

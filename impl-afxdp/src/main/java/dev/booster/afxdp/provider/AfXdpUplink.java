@@ -4,7 +4,9 @@ import dev.booster.afxdp.bpf.UplinkProgram;
 import dev.booster.afxdp.link.LinkInfo;
 import dev.booster.afxdp.link.LinkManager;
 import dev.booster.afxdp.link.Namespace;
+import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
+import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.afxdp.xsk.XdpProgramMode;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.net.IpPrefix;
@@ -46,7 +48,7 @@ public final class AfXdpUplink implements AutoCloseable {
     }
 
     /** Loads and attaches the program, opens the socket, adds the interface, its routes and the pod CIDRs to the engine. */
-    static AfXdpUplink open(Engine engine, LinkManager links, UplinkOptions uplink, AfXdpOptions options) {
+    static AfXdpUplink open(Engine engine, LinkManager links, UplinkOptions uplink, WorkerUmem umem, XskConfig socketConfig) {
         String name = uplink.interfaceName();
         LinkInfo info = links.link(Namespace.host(), name).orElseThrow(() -> new DataplaneException(
                 "uplink " + name + " (option " + UplinkOptions.UPLINK + ") does not exist in the dataplane's network namespace; check `ip link show`"));
@@ -54,7 +56,7 @@ public final class AfXdpUplink implements AutoCloseable {
         XskPort port = null;
         int index = -1;
         try {
-            port = XskPort.open(name, options.umemConfig(), options.socketConfig().withProgram(XdpProgramMode.NONE));
+            port = XskPort.open(umem, name, socketConfig.withProgram(XdpProgramMode.NONE));
             program.addSocket(0, port.fd());
             program.attach(false);
             index = engine.addInterface(new InterfaceConfig.Uplink(name, port, info.mac()));

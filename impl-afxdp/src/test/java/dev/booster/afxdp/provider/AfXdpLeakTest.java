@@ -3,6 +3,7 @@ package dev.booster.afxdp.provider;
 import dev.booster.afxdp.link.IpLinkManager;
 import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.testing.Privileged;
+import dev.booster.afxdp.xsk.FramePool;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.Dataplane;
@@ -92,8 +93,17 @@ class AfXdpLeakTest {
         assertTrue(ProcessResources.total(fdsAfter) - ProcessResources.total(fdsBefore) < 5, fdsBefore + " -> " + fdsAfter);
         assertEquals(programsBefore, ProcessResources.bpfProgramsHeldByThisProcess(), "BPF programs this JVM holds");
 
+        FramePool frames = ((AfXdpDataplane) dp).umem().frames();
+        assertEquals(0, frames.rejectedReleases(), "no frame was moved from where it was not: " + frames);
+
         flood.stop();
-        dp.pods().attach(a);
+        PodAttachment again = dp.pods().attach(a);
         assertEquals(0, namespaces.exec(nsB, "ping", "-c", "1", "-W", "2", "10.78.0.1").exitCode(), "A answers again");
+
+        again.detach();
+        dp.pods().detach(uidB);
+        assertEquals(frames.capacity(), frames.available() + frames.stashed(), "with no pod left, every frame of the worker's UMEM is free: " + frames);
+        assertEquals(0, frames.returnsPending());
+        assertEquals(0, frames.rejectedReleases());
     }
 }
