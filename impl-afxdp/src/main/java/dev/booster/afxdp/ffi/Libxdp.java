@@ -119,6 +119,8 @@ public final class Libxdp {
     private final MethodHandle xskSocketFd;
     // int xsk_umem__fd(const struct xsk_umem *umem);
     private final MethodHandle xskUmemFd;
+    // libxdp_print_fn_t libxdp_set_print(libxdp_print_fn_t fn);
+    private final MethodHandle libxdpSetPrint;
     // void xsk_socket__delete(struct xsk_socket *xsk);
     private final MethodHandle xskSocketDelete;
     // int xsk_umem__delete(struct xsk_umem *umem);
@@ -134,19 +136,33 @@ public final class Libxdp {
         xskSocketFd = LIBRARY.downcall("xsk_socket__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         xskUmemFd = LIBRARY.downcall("xsk_umem__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         xskSocketDelete = LIBRARY.downcall("xsk_socket__delete", FunctionDescriptor.ofVoid(ADDRESS));
+        libxdpSetPrint = LIBRARY.downcall("libxdp_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
         xskUmemDelete = LIBRARY.downcall("xsk_umem__delete", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /**
-     * The bindings, loading libxdp on first use.
+     * The bindings, loading libxdp on first use (and sending its messages to the {@link LibraryLog} logger
+     * {@value LibraryLog#LIBXDP_LOGGER} instead of stderr; libbpf's too, which libxdp calls).
      *
      * @throws NativeLibraryUnavailableException libxdp is missing or too old; the message names the package
      */
     public static synchronized Libxdp load() {
         if (instance == null) {
-            instance = new Libxdp();
+            Libxdp loaded = new Libxdp();
+            loaded.setPrint(LibraryLog.callback(LibraryLog.LIBXDP_LOGGER));
+            Libbpf.unavailableReason(); // loads libbpf, which installs its printer, if it is there
+            instance = loaded;
         }
         return instance;
+    }
+
+    /** Installs {@code callback} as libxdp's printer; returns the one before. */
+    MemorySegment setPrint(MemorySegment callback) {
+        try {
+            return (MemorySegment) libxdpSetPrint.invokeExact(callback);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Empty when libxdp can be used; otherwise why not. Never throws. */
