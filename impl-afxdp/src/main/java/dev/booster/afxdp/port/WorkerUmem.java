@@ -11,7 +11,8 @@ import dev.booster.engine.packet.PacketVector;
  * how a port knows a packet is already in its memory.
  *
  * <p>Sized for {@code maxPorts} ports of {@code framesPerPort} frames each (a port keeps at most
- * {@code framesPerPort − TX ring size} frames in its fill and RX rings, and at most a TX ring's worth in flight), plus
+ * {@code framesPerPort − RESERVE} frames in its fill and RX rings; what is in flight on its TX ring came from the
+ * others' and is bounded by the ring), plus
  * {@link #RESERVE} frames the ports never put in a fill ring, so the engine can always allocate (ICMP errors, copies of
  * packets from other memory), plus a fill ring's worth the pool keeps stashed so that a new port's fill ring is full
  * before the worker first serves it. Opening a port beyond {@code maxPorts} is refused ({@link #hasRoomForAnotherPort()}).
@@ -36,15 +37,15 @@ public final class WorkerUmem implements AutoCloseable {
      * Maps a UMEM for {@code maxPorts} ports of {@code framesPerPort} frames, in the frame size and ring sizes of
      * {@code shape} (its frame count, socket count and stash are replaced).
      *
-     * @throws IllegalArgumentException {@code framesPerPort} cannot fill a ring and keep a TX ring's worth in flight, or
+     * @throws IllegalArgumentException {@code framesPerPort} cannot fill a fill ring beyond the reserve, or
      *                                  the total exceeds what one UMEM may hold
      */
-    public static WorkerUmem create(UmemConfig shape, int maxPorts, int framesPerPort, int txRingSize) {
+    public static WorkerUmem create(UmemConfig shape, int maxPorts, int framesPerPort) {
         if (maxPorts < 1) throw new IllegalArgumentException("maxPorts " + maxPorts + " must be at least 1");
-        int minimum = txRingSize + RESERVE;
+        int minimum = shape.fillRingSize() + RESERVE;
         if (framesPerPort < minimum) {
-            throw new IllegalArgumentException(framesPerPort + " frames per port cannot keep a TX ring of " + txRingSize
-                    + " in flight and " + RESERVE + " to receive into; use at least " + minimum);
+            throw new IllegalArgumentException(framesPerPort + " frames per port cannot fill a ring of " + shape.fillRingSize()
+                    + " beyond the reserve of " + RESERVE + "; use at least " + minimum);
         }
         long frames = (long) maxPorts * framesPerPort + RESERVE + shape.fillRingSize();
         if (frames > UmemConfig.MAX_FRAME_COUNT) {

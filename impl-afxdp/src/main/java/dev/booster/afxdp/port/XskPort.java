@@ -33,7 +33,11 @@ public final class XskPort implements Port, AutoCloseable {
     private final UmemBuffers buffers;
     private final long base;
     private final int frameSize;
-    /** Frames this port may hold for receiving (fill and RX rings); a TX ring's worth more may be in flight. */
+    /**
+     * Frames this port may hold for receiving (fill ring, kernel, RX ring): its share of the UMEM less the reserve, so a
+     * port whose RX ring backs up leaves frames for the others. Frames in flight on its TX ring are not counted: they
+     * came from the others' RX and are bounded by the ring.
+     */
     private final int receiveQuota;
     private final long[] rxAddresses = new long[PacketVector.CAPACITY];
     private final int[] rxLengths = new int[PacketVector.CAPACITY];
@@ -48,7 +52,7 @@ public final class XskPort implements Port, AutoCloseable {
         this.buffers = umem.buffers();
         this.frameSize = frames.frameSize();
         this.base = umem.umem().area().address();
-        this.receiveQuota = umem.framesPerPort() - socket.txRing().size();
+        this.receiveQuota = umem.framesPerPort() - WorkerUmem.RESERVE;
     }
 
     /**
@@ -67,7 +71,6 @@ public final class XskPort implements Port, AutoCloseable {
     @Override
     public int rx(PacketVector into, int max) {
         socket.reclaimCompleted(PacketVector.CAPACITY);
-        refill();
         // Copy mode stops after txBudget frames per kick; poll(2) would finish the job, but a busy worker never sleeps.
         if (socket.txPending() > 0) socket.flushTx(1);
         int n = socket.receive(rxAddresses, rxLengths, Math.min(max, PacketVector.CAPACITY));
@@ -77,6 +80,9 @@ public final class XskPort implements Port, AutoCloseable {
             int headroom = (int) (address - buffers.umemAddress(handle));
             into.append(handle, buffers, base + address, rxLengths[k], headroom, frameSize - headroom);
         }
+        // After receiving, not before: the frames just taken are replaced while the worker runs the vector through the
+        // graph, instead of a round later, when the kernel may have run the fill ring dry meanwhile.
+        refill();
         return n;
     }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * The {@code afxdp.*} options of a {@link DataplaneConfig}:
  * <ul>
- *   <li>{@code afxdp.frames}: frames (4 KiB each) of the worker's shared UMEM per interface, default 1024: up to 512
- *       in its fill and RX rings, up to 512 on its TX ring; at least 768.</li>
+ *   <li>{@code afxdp.frames}: frames (4 KiB each) of the worker's shared UMEM per interface, default 1024: up to 768
+ *       in its fill and RX rings (the fill ring holds 512); at least 768.</li>
  *   <li>{@code afxdp.interfaces}: interfaces (pods' veths and the uplink) the UMEM has room for, default 16; one more
  *       is refused with a message naming this option. The UMEM holds {@code frames × interfaces + 768} frames (a
  *       reserve for the engine and a fill ring's worth for new interfaces), mapped at open and pinned when the first
@@ -87,7 +87,7 @@ record AfXdpOptions(int frames, int interfaces, Idle idle, Optional<UplinkOption
     /** The worker's UMEM: {@code interfaces} ports of {@code frames} frames of 4 KiB, fill and completion rings of 512. */
     WorkerUmem createUmem() {
         UmemConfig shape = UmemConfig.defaults().withFrameSize(4096).withRingSizes(RING_SIZE, RING_SIZE);
-        return WorkerUmem.create(shape, interfaces, frames, RING_SIZE);
+        return WorkerUmem.create(shape, interfaces, frames);
     }
 
     /** Copy mode straight away: veth has no zero-copy, and AUTO would try and fail first on every attach. */
