@@ -2,11 +2,13 @@
 # Packets per second from pod A to pod B through (1) Booster's afxdp provider (one engine worker) and (2) dpdk-testpmd
 # io-forwarding between two net_af_xdp vdevs on the same kind of host-side veth ends. Same namespaces, same generator
 # (trafgen from netsniff-ng blasting 64-byte UDP frames from A's eth0), same count (B's eth0 rx_packets).
-# Run as root from anywhere: bench/afxdp-vs-testpmd.sh   (about a minute; WARMUP/SECONDS_MEASURED override the times)
+# Run as root from anywhere: bench/afxdp-vs-testpmd.sh   (about a minute; WARMUP/SECONDS_MEASURED override the times;
+# BOOSTER_OPTIONS="afxdp.idle=spin afxdp.frames=2048" passes dataplane options to Booster)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
+read -r -a BOOSTER_OPTS <<< "${BOOSTER_OPTIONS:-}"
 GEN_CPU=0       # trafgen and testpmd's (idle) main lcore
 FWD_CPU=1       # Booster's JVM (so its worker) / testpmd's forwarding lcore
 ID=$$
@@ -101,7 +103,7 @@ measure() {
 
 say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker)"
 taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
-  >"$WORK/booster.log" 2>&1 &
+  "${BOOSTER_OPTS[@]}" >"$WORK/booster.log" 2>&1 &
 JAVA_PID=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$WORK/booster.log" && break; kill -0 "$JAVA_PID" || { cat "$WORK/booster.log" >&2; exit 1; }; sleep 0.1; done
 grep -q '^ready' "$WORK/booster.log" || { say "Booster did not get ready:"; cat "$WORK/booster.log" >&2; exit 1; }
@@ -131,5 +133,7 @@ printf '%-40s %14s %14s\n' "forwarder" "offered pps" "delivered pps"
 printf '%-40s %14s %14s\n' "Booster afxdp provider (1 worker)" "$booster_offered" "$booster_pps"
 printf '%-40s %14s %14s\n' "dpdk-testpmd io fwd, 2 x net_af_xdp" "$testpmd_offered" "$testpmd_pps"
 printf '\nBooster / testpmd: %s\n' "$ratio"
+printf '\nBooster%s, whole run (warm-up included):\n' "${BOOSTER_OPTIONS:+ ($BOOSTER_OPTIONS)}"
+grep -E '^(xsk|worker|counters|drops) ' "$WORK/booster.log" | sed 's/^/  /' || true
 printf 'machine: %s CPUs, %s, kernel %s, %s\n' "$nproc_" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"

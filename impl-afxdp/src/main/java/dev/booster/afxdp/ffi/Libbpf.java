@@ -115,12 +115,16 @@ public final class Libbpf {
     // int bpf_map_delete_elem(int fd, const void *key);
     private final MethodHandle bpfMapDeleteElem;
 
+    // libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn);
+    private final MethodHandle libbpfSetPrint;
+
     // int bpf_map_create(enum bpf_map_type, const char *name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *);
     private final MethodHandle bpfMapCreate;
     // int bpf_prog_load(enum bpf_prog_type, const char *name, const char *license, const struct bpf_insn *, size_t insn_cnt, const struct bpf_prog_load_opts *);
     private final MethodHandle bpfProgLoad;
 
     private Libbpf() {
+        libbpfSetPrint = LIBRARY.downcall("libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
         bpfMapCreate = LIBRARY.downcall("bpf_map_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
         bpfProgLoad = LIBRARY.downcall("bpf_prog_load", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
         bpfXdpQueryId = LIBRARY.downcall("bpf_xdp_query_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
@@ -138,12 +142,26 @@ public final class Libbpf {
         bpfMapDeleteElem = LIBRARY.downcall("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
-    /** The bindings, loading libbpf on first use; the exception names the package when it is missing. */
+    /**
+     * The bindings, loading libbpf on first use (and sending its messages to the {@link LibraryLog} logger
+     * {@value LibraryLog#LIBBPF_LOGGER} instead of stderr); the exception names the package when it is missing.
+     */
     public static synchronized Libbpf load() {
         if (instance == null) {
-            instance = new Libbpf();
+            Libbpf loaded = new Libbpf();
+            loaded.setPrint(LibraryLog.callback(LibraryLog.LIBBPF_LOGGER));
+            instance = loaded;
         }
         return instance;
+    }
+
+    /** Installs {@code callback} as libbpf's printer (NULL silences it); returns the one before. */
+    MemorySegment setPrint(MemorySegment callback) {
+        try {
+            return (MemorySegment) libbpfSetPrint.invokeExact(callback);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Empty when libbpf can be used; otherwise why not. Never throws. */

@@ -85,6 +85,9 @@ public final class Libc {
     // int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    // int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     // unsigned int if_nametoindex(const char *ifname);
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
@@ -112,6 +115,9 @@ public final class Libc {
     // int ioctl(int fd, unsigned long request, ...);  (called with one pointer argument)
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
+    // int vsnprintf(char *str, size_t size, const char *format, va_list ap);
+    private static final MethodHandle VSNPRINTF = downcall("vsnprintf",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     // char *strerror(int errnum);
     private static final MethodHandle STRERROR = downcall("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -212,6 +218,33 @@ public final class Libc {
                 throw new NativeCallException("getsockopt(fd " + fd + ", " + what + ")", errno(state));
             }
             return optlen.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code vsnprintf}: formats a C library's {@code (format, va_list)} pair, as a logging callback receives it, into at
+     * most {@code maxBytes - 1} bytes (longer messages are cut).
+     */
+    public static String vformat(MemorySegment format, MemorySegment args, int maxBytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(maxBytes);
+            int rc = (int) VSNPRINTF.invokeExact(buffer, (long) maxBytes, format, args);
+            return rc < 0 ? "" : buffer.getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code setsockopt} with {@code optval} (its size is the option length). */
+    public static void setsockopt(int fd, int level, int optname, MemorySegment optval, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) SETSOCKOPT.invokeExact(state, fd, level, optname, optval, Math.toIntExact(optval.byteSize()));
+            if (rc != 0) {
+                throw new NativeCallException("setsockopt(fd " + fd + ", " + what + ")", errno(state));
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -37,6 +37,11 @@ public final class Libxdp {
     public static final int XDP_STATISTICS = 7;
     public static final int XDP_OPTIONS = 8;
     public static final int XDP_OPTIONS_ZEROCOPY = 1 << 0;
+    /**
+     * Frames one copy-mode {@code sendto} may transmit (Linux 6.17 and later; 32 before, and older kernels answer
+     * ENOPROTOOPT). The kernel accepts 32 up to the TX ring's size.
+     */
+    public static final int XDP_MAX_TX_SKB_BUDGET = 9;
     /** Bytes the kernel keeps in front of every received frame in a UMEM chunk (XDP_PACKET_HEADROOM). */
     public static final int XDP_PACKET_HEADROOM = 256;
     // <linux/if_link.h>: how the XDP program is attached (xsk_socket_config.xdp_flags)
@@ -114,6 +119,8 @@ public final class Libxdp {
     private final MethodHandle xskSocketFd;
     // int xsk_umem__fd(const struct xsk_umem *umem);
     private final MethodHandle xskUmemFd;
+    // libxdp_print_fn_t libxdp_set_print(libxdp_print_fn_t fn);
+    private final MethodHandle libxdpSetPrint;
     // void xsk_socket__delete(struct xsk_socket *xsk);
     private final MethodHandle xskSocketDelete;
     // int xsk_umem__delete(struct xsk_umem *umem);
@@ -129,19 +136,33 @@ public final class Libxdp {
         xskSocketFd = LIBRARY.downcall("xsk_socket__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         xskUmemFd = LIBRARY.downcall("xsk_umem__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         xskSocketDelete = LIBRARY.downcall("xsk_socket__delete", FunctionDescriptor.ofVoid(ADDRESS));
+        libxdpSetPrint = LIBRARY.downcall("libxdp_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
         xskUmemDelete = LIBRARY.downcall("xsk_umem__delete", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /**
-     * The bindings, loading libxdp on first use.
+     * The bindings, loading libxdp on first use (and sending its messages to the {@link LibraryLog} logger
+     * {@value LibraryLog#LIBXDP_LOGGER} instead of stderr; libbpf's too, which libxdp calls).
      *
      * @throws NativeLibraryUnavailableException libxdp is missing or too old; the message names the package
      */
     public static synchronized Libxdp load() {
         if (instance == null) {
-            instance = new Libxdp();
+            Libxdp loaded = new Libxdp();
+            loaded.setPrint(LibraryLog.callback(LibraryLog.LIBXDP_LOGGER));
+            Libbpf.unavailableReason(); // loads libbpf, which installs its printer, if it is there
+            instance = loaded;
         }
         return instance;
+    }
+
+    /** Installs {@code callback} as libxdp's printer; returns the one before. */
+    MemorySegment setPrint(MemorySegment callback) {
+        try {
+            return (MemorySegment) libxdpSetPrint.invokeExact(callback);
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
     }
 
     /** Empty when libxdp can be used; otherwise why not. Never throws. */
@@ -154,7 +175,10 @@ public final class Libxdp {
         }
     }
 
-    /** Registers {@code size} bytes at {@code area} as a UMEM and maps its fill and completion rings into the structs. */
+    /**
+     * Registers {@code size} bytes at {@code area} as a UMEM and maps its fill and completion rings into the structs.
+     * The same memory may be registered more than once (one registration per socket, see {@code Umem}).
+     */
     public MemorySegment umemCreate(MemorySegment area, long size, MemorySegment fill, MemorySegment comp, MemorySegment config) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);

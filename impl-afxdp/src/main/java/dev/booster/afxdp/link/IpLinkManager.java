@@ -37,6 +37,8 @@ public final class IpLinkManager implements LinkManager {
     private static final Pattern XDP_PROGRAM = Pattern.compile("\"xdp\":\\{.*?\"id\":(\\d+)");
     private static final Pattern RX = Pattern.compile("\"rx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
     private static final Pattern TX = Pattern.compile("\"tx\":\\{\"bytes\":(\\d+),\"packets\":(\\d+)");
+    private static final Pattern VIA = Pattern.compile("^default via (\\S+)", Pattern.MULTILINE);
+    private static final Pattern LLADDR = Pattern.compile("lladdr ([0-9a-fA-F:]{17})(.*)$", Pattern.MULTILINE);
 
     /** util-linux's nsenter enters a namespace given by path; {@code ip -n} takes only names under /run/netns. */
     static final String NSENTER = "nsenter";
@@ -276,6 +278,34 @@ public final class IpLinkManager implements LinkManager {
     public void addNeighbor(Namespace ns, String link, IpAddress address, MacAddress mac) {
         InterfaceNames.check("link", link);
         run(command(ns, "neigh", "replace", address.toString(), "lladdr", mac.toString(), "dev", link, "nud", "permanent"));
+    }
+
+    @Override
+    public Optional<IpAddress> defaultGateway(Namespace ns, String link, IpFamily family) {
+        InterfaceNames.check("link", link);
+        String out = run(command(ns, family == IpFamily.IPV4 ? "-4" : "-6", "route", "show", "default", "dev", link)).stdout();
+        return parseDefaultGateway(out);
+    }
+
+    /** The first {@code default via X} of {@code ip route show default dev L} output. */
+    static Optional<IpAddress> parseDefaultGateway(String out) {
+        Matcher m = VIA.matcher(out);
+        return m.find() ? Optional.of(IpAddress.parse(m.group(1))) : Optional.empty();
+    }
+
+    @Override
+    public Optional<MacAddress> neighbour(Namespace ns, String link, IpAddress address) {
+        InterfaceNames.check("link", link);
+        return parseNeighbour(run(command(ns, "neigh", "show", address.toString(), "dev", link)).stdout());
+    }
+
+    /** The lladdr of {@code ip neigh show A dev L} output, unless the entry is INCOMPLETE or FAILED. */
+    static Optional<MacAddress> parseNeighbour(String out) {
+        Matcher m = LLADDR.matcher(out);
+        if (!m.find()) return Optional.empty();
+        String state = m.group(2);
+        if (state.contains("FAILED") || state.contains("INCOMPLETE")) return Optional.empty();
+        return Optional.of(MacAddress.parse(m.group(1)));
     }
 
     private List<String> command(Namespace ns, String... args) {

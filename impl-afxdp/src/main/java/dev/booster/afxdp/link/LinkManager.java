@@ -2,6 +2,7 @@ package dev.booster.afxdp.link;
 
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
 
@@ -86,4 +87,13 @@ public interface LinkManager {
 
     /** A permanent neighbour entry: {@code address} is at {@code mac} on {@code link}, so no ARP/ND is needed. */
     void addNeighbor(Namespace ns, String link, IpAddress address, MacAddress mac);
+
+    /** The gateway of the default route out of {@code link} for {@code family} (the first listed), empty when there is none. */
+    Optional<IpAddress> defaultGateway(Namespace ns, String link, IpFamily family);
+
+    /**
+     * The MAC the kernel's neighbour table has for {@code address} on {@code link}; empty when it has none or the entry
+     * is unresolved ({@code INCOMPLETE}, {@code FAILED}).
+     */
+    Optional<MacAddress> neighbour(Namespace ns, String link, IpAddress address);
 }

@@ -2,8 +2,6 @@ package dev.booster.afxdp.port;
 
 import dev.booster.afxdp.ffi.Libxdp;
 import dev.booster.afxdp.xsk.FramePool;
-import dev.booster.afxdp.xsk.Umem;
-import dev.booster.afxdp.xsk.UmemConfig;
 import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.afxdp.xsk.XskSocket;
 import dev.booster.afxdp.xsk.XskStatistics;
@@ -11,34 +9,36 @@ import dev.booster.engine.packet.PacketMemory;
 import dev.booster.engine.packet.PacketVector;
 import dev.booster.engine.packet.Port;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The engine's {@link Port} over one AF_XDP socket and its own UMEM.
+ * The engine's {@link Port} over one AF_XDP socket on the worker's shared UMEM ({@link WorkerUmem}).
  *
- * <p>Receiving is zero-copy: a received frame goes into the vector as it lies in the UMEM, with this port's
- * {@link UmemBuffers} as owner, so the engine frees it straight back to this socket's frame pool. Transmitting passes
- * this UMEM's own frames as they are; a frame that lives in another port's UMEM is copied into a free frame of this
- * one (UMEMs are not shared yet) and its source freed to its owner at once.
+ * <p>Nothing is copied on the way through Booster: a received frame goes into the vector as it lies in the UMEM,
+ * owned by the UMEM's {@link UmemBuffers}; a packet to transmit that has that owner (received on any port of the
+ * worker) goes on the TX ring by its address, and comes back to the pool from this socket's completion ring. Only a
+ * packet from other memory (another backend's buffers) is copied into a free frame, and its source freed at once
+ * ({@link #txCopied()}).
  *
  * <p>Thread confinement: {@link #rx} and {@link #tx} run on the engine's worker thread only (the rings and the frame
- * pool are single-threaded). {@link #open} fills the fill ring before the port is published to the worker;
+ * pool are single-threaded); {@link #open} fills the fill ring only from the frames the pool set aside for that.
  * {@link #close} must run only after the worker has left the port ({@code Engine.awaitWorkerCaughtUp()} after the
- * interface was removed). Neither rx nor tx allocates, locks or throws per packet.
+ * interface was removed); the frames the socket still held then go back to the pool. Neither rx nor tx allocates,
+ * locks or throws per packet.
  */
 public final class XskPort implements Port, AutoCloseable {
-    /** Frames kept out of the fill ring, so copies into this UMEM for transmission always find one. */
-    static final int TX_RESERVE = PacketVector.CAPACITY;
-    /** Copy mode sends 32 frames per kick: a full vector takes 8, and a few more cover a busy moment. */
+    /** Copy mode sends {@link XskSocket#txBudget()} frames per kick; on kernels that keep 32, a vector takes 8 kicks. */
     private static final int MAX_TX_KICKS = 16;
 
     private final XskSocket socket;
-    private final Umem umem;
     private final FramePool frames;
     private final UmemBuffers buffers;
     private final long base;
     private final int frameSize;
+    /**
+     * Frames this port may hold for receiving (fill ring, kernel, RX ring): its share of the UMEM less the reserve, so a
+     * port whose RX ring backs up leaves frames for the others. Frames in flight on its TX ring are not counted: they
+     * came from the others' RX and are bounded by the ring.
+     */
+    private final int receiveQuota;
     private final long[] rxAddresses = new long[PacketVector.CAPACITY];
     private final int[] rxLengths = new int[PacketVector.CAPACITY];
     private final long[] txAddresses = new long[PacketVector.CAPACITY];
@@ -46,53 +46,32 @@ public final class XskPort implements Port, AutoCloseable {
     private long txCopied;
     private long txRefused;
 
-    private XskPort(XskSocket socket, Umem umem) {
+    private XskPort(XskSocket socket, WorkerUmem umem) {
         this.socket = socket;
-        this.umem = umem;
         this.frames = umem.frames();
+        this.buffers = umem.buffers();
         this.frameSize = frames.frameSize();
-        this.base = umem.area().address();
-        this.buffers = new UmemBuffers(frames, base);
+        this.base = umem.umem().area().address();
+        this.receiveQuota = umem.framesPerPort() - WorkerUmem.RESERVE;
     }
 
     /**
-     * Opens an AF_XDP socket on queue 0 of {@code interfaceName} (in the calling thread's namespace) over a new UMEM,
-     * and gives the kernel frames to receive into.
+     * Opens an AF_XDP socket on queue 0 of {@code interfaceName} (in the calling thread's namespace) over the worker's
+     * UMEM, and fills its fill ring from the pool's stash, so that frames arriving before the worker first serves the
+     * port are received, not dropped.
      *
-     * @throws IllegalArgumentException the UMEM has too few frames to fill the ring and keep a transmit reserve
+     * @throws IllegalStateException the UMEM has no room for another port ({@link WorkerUmem#hasRoomForAnotherPort()})
      */
-    public static XskPort open(String interfaceName, UmemConfig umemConfig, XskConfig socketConfig) {
-        int needed = umemConfig.fillRingSize() + TX_RESERVE;
-        if (umemConfig.frameCount() < needed) {
-            throw new IllegalArgumentException("a UMEM of " + umemConfig.frameCount() + " frames cannot fill a ring of "
-                    + umemConfig.fillRingSize() + " and keep " + TX_RESERVE + " for transmission; use at least " + needed);
-        }
-        Umem umem = Umem.create(umemConfig);
-        XskSocket socket;
-        try {
-            socket = XskSocket.open(umem, interfaceName, 0, socketConfig);
-        } catch (RuntimeException e) {
-            closeAfterFailure(umem, e);
-            throw e;
-        }
-        XskPort port = new XskPort(socket, umem);
-        port.refill();
+    public static XskPort open(WorkerUmem umem, String interfaceName, XskConfig socketConfig) {
+        XskPort port = new XskPort(XskSocket.open(umem.umem(), interfaceName, 0, socketConfig), umem);
+        port.socket.prefill(port.receiveQuota);
         return port;
-    }
-
-    private static void closeAfterFailure(AutoCloseable resource, RuntimeException failure) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            failure.addSuppressed(e);
-        }
     }
 
     @Override
     public int rx(PacketVector into, int max) {
         socket.reclaimCompleted(PacketVector.CAPACITY);
-        refill();
-        // Copy mode stops after 32 frames per kick; poll(2) would finish the job, but a busy worker never sleeps.
+        // Copy mode stops after txBudget frames per kick; poll(2) would finish the job, but a busy worker never sleeps.
         if (socket.txPending() > 0) socket.flushTx(1);
         int n = socket.receive(rxAddresses, rxLengths, Math.min(max, PacketVector.CAPACITY));
         for (int k = 0; k < n; k++) {
@@ -101,13 +80,20 @@ public final class XskPort implements Port, AutoCloseable {
             int headroom = (int) (address - buffers.umemAddress(handle));
             into.append(handle, buffers, base + address, rxLengths[k], headroom, frameSize - headroom);
         }
+        // After receiving, not before: the frames just taken are replaced while the worker runs the vector through the
+        // graph, instead of a round later, when the kernel may have run the fill ring dry meanwhile.
+        refill();
         return n;
     }
 
-    /** Gives the kernel every free frame beyond the transmit reserve (the fill ring takes what fits). */
+    /**
+     * Tops the fill ring up to this port's share, leaving the pool's reserve free for what the engine allocates (the
+     * fill ring takes what fits).
+     */
     private void refill() {
-        int spare = frames.available() - TX_RESERVE;
-        if (spare > 0) socket.refill(spare);
+        frames.collectReturns();
+        int room = Math.min(receiveQuota - (socket.heldFrames() - socket.txInFlight()), frames.available() - WorkerUmem.RESERVE);
+        if (room > 0) socket.refill(room);
     }
 
     @Override
@@ -149,7 +135,7 @@ public final class XskPort implements Port, AutoCloseable {
         return socket.interfaceName();
     }
 
-    /** Frames copied in from other ports' UMEMs for transmission (read racily from another thread). */
+    /** Packets from other memory than the worker's UMEM copied into it for transmission (read racily from another thread). */
     public long txCopied() {
         return txCopied;
     }
@@ -164,25 +150,18 @@ public final class XskPort implements Port, AutoCloseable {
         return socket.statistics();
     }
 
-    /** Closes the socket (detaching the XDP program) and frees the UMEM; only after the worker has left the port. */
+    /** The socket, for tests and diagnostics (read racily from another thread). */
+    public XskSocket socket() {
+        return socket;
+    }
+
+    /**
+     * Closes the socket (detaching the XDP program); the frames it held go back to the worker's pool. Only after the
+     * worker has left the port.
+     */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        try {
-            socket.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        try {
-            umem.close();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.getFirst();
-            failures.stream().skip(1).forEach(first::addSuppressed);
-            throw first;
-        }
+        socket.close();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.booster.afxdp.link.LinkManager;
 import dev.booster.afxdp.link.LinkOffloads;
 import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
 import dev.booster.api.Capability;
 import dev.booster.api.DataplaneException;
@@ -33,7 +34,8 @@ import java.util.Set;
  * Makes pod interfaces for the {@code afxdp} provider: for a {@link Veth}, a veth pair whose pod end is created
  * directly in the pod's namespace with the spec's name, MAC, MTU, addresses and routes (see {@link PodLinkSetup}),
  * and whose host end ({@link HostVethNames}: {@code bst...}, MAC = the gateway MAC) gets an AF_XDP socket in copy
- * mode. Whatever a failed attach created is removed before the error is thrown.
+ * mode on the worker's one UMEM ({@link WorkerUmem}), which all pods and the uplink share. Whatever a failed attach
+ * created is removed before the error is thrown.
  */
 final class AfXdpBackend implements EngineBackend {
     /** veth refuses XDP when its peer's MTU exceeds a page less XDP headroom and skb overhead (4 KiB pages, x86-64). */
@@ -43,6 +45,7 @@ final class AfXdpBackend implements EngineBackend {
     private final LinkManager links;
     private final AfXdpOptions options;
     private final PodLinkSetup podSetup;
+    private final WorkerUmem umem;
     private final Set<AfXdpPodPort> open = new LinkedHashSet<>();
     private AfXdpUplink uplink;
 
@@ -51,6 +54,12 @@ final class AfXdpBackend implements EngineBackend {
         this.links = links;
         this.options = options;
         this.podSetup = new PodLinkSetup(engine.config().gateway4(), engine.config().gateway6());
+        this.umem = options.createUmem();
+    }
+
+    /** The worker's UMEM (for tests: its frame pool's accounting). */
+    WorkerUmem umem() {
+        return umem;
     }
 
     /** Opens the uplink of {@code afxdp.uplink}, if set; before the engine starts. */
@@ -58,7 +67,8 @@ final class AfXdpBackend implements EngineBackend {
         if (options.uplink().isEmpty() || uplink != null) return;
         UplinkOptions config = options.uplink().get();
         try {
-            uplink = AfXdpUplink.open(engine, links, config, options);
+            requireRoomForAnotherPort("uplink " + config.interfaceName());
+            uplink = AfXdpUplink.open(engine, links, config, umem, options.socketConfig());
         } catch (CommandFailedException | NativeCallException | NativeLibraryUnavailableException e) {
             throw new DataplaneException("uplink " + config.interfaceName() + " (option " + UplinkOptions.UPLINK + "): " + e.getMessage(), e);
         }
@@ -98,6 +108,7 @@ final class AfXdpBackend implements EngineBackend {
         MacAddress podMac = veth.mac().orElseGet(() -> MacAddress.locallyAdministered((pod.uid() + "/" + spec.name()).hashCode()));
         String host = HostVethNames.of(pod.uid(), spec.name());
         String what = "pod " + pod.namespace() + "/" + pod.name() + " " + field + " (" + spec.name() + ", host end " + host + ")";
+        requireRoomForAnotherPort(what);
         try {
             if (Libc.ifNameToIndex(host) != 0) { // this thread is in the host namespace, where the host ends live
                 throw new DataplaneException(what + ": host interface " + host + " already exists: another dataplane serves this pod, "
@@ -110,7 +121,7 @@ final class AfXdpBackend implements EngineBackend {
         XskPort port = null;
         try {
             links.setUpWithoutIpv6Addresses(Namespace.host(), host);
-            port = XskPort.open(host, options.umemConfig(), options.socketConfig());
+            port = XskPort.open(umem, host, options.socketConfig());
             podSetup.apply(links, netns, veth, field);
             // The pod's kernel would leave TCP/UDP checksums to the "hardware" (CHECKSUM_PARTIAL), and XDP sees the
             // frame before anything fills them in: forwarded as they are, they arrive wrong.
@@ -129,6 +140,14 @@ final class AfXdpBackend implements EngineBackend {
             open.add(podPort);
         }
         return podPort;
+    }
+
+    private void requireRoomForAnotherPort(String what) {
+        if (!umem.hasRoomForAnotherPort()) {
+            throw new DataplaneException(what + ": the worker's UMEM has room for " + umem.maxPorts() + " interfaces (option "
+                    + AfXdpOptions.INTERFACES + ") and all are in use; detach a pod, or open the dataplane with a larger "
+                    + AfXdpOptions.INTERFACES + " (each interface adds " + AfXdpOptions.FRAMES + " × 4 KiB of pinned memory)");
+        }
     }
 
     private synchronized void forget(AfXdpPodPort port) {
@@ -166,6 +185,12 @@ final class AfXdpBackend implements EngineBackend {
             } catch (RuntimeException e) {
                 if (failure == null) failure = e; else failure.addSuppressed(e);
             }
+        }
+        try {
+            // Refused while a socket is still open (a port the worker did not leave): the kernel may still write there.
+            umem.close();
+        } catch (RuntimeException e) {
+            if (failure == null) failure = e; else failure.addSuppressed(e);
         }
         if (failure != null) throw failure;
     }

@@ -1,5 +1,6 @@
 package dev.booster.afxdp.provider;
 
+import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.engine.Engine;
 import dev.booster.engine.dataplane.EngineDataplane;
 
@@ -17,5 +18,10 @@ public final class AfXdpDataplane extends EngineDataplane {
     /** The uplink, to add or remove pod CIDRs at run time; empty without {@code afxdp.uplink}. */
     public Optional<AfXdpUplink> uplink() {
         return backend.uplink();
+    }
+
+    /** The worker's UMEM, which every pod interface and the uplink share (for tests: its frame accounting). */
+    WorkerUmem umem() {
+        return backend.umem();
     }
 }

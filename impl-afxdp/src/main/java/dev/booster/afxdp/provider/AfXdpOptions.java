@@ -1,5 +1,6 @@
 package dev.booster.afxdp.provider;
 
+import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.xsk.BindMode;
 import dev.booster.afxdp.xsk.UmemConfig;
 import dev.booster.afxdp.xsk.XskConfig;
@@ -11,8 +12,12 @@ import java.util.Optional;
 /**
  * The {@code afxdp.*} options of a {@link DataplaneConfig}:
  * <ul>
- *   <li>{@code afxdp.frames}: UMEM frames (4 KiB each) per pod interface, default 1024 (4 MiB, pinned in memory);
- *       at least 768 (a fill ring of 512 plus a transmit reserve of 256).</li>
+ *   <li>{@code afxdp.frames}: frames (4 KiB each) of the worker's shared UMEM per interface, default 1024: up to 768
+ *       in its fill and RX rings (the fill ring holds 512); at least 768.</li>
+ *   <li>{@code afxdp.interfaces}: interfaces (pods' veths and the uplink) the UMEM has room for, default 16; one more
+ *       is refused with a message naming this option. The UMEM holds {@code frames × interfaces + 768} frames (a
+ *       reserve for the engine and a fill ring's worth for new interfaces), mapped at open and pinned when the first
+ *       interface comes (default: 17,152 frames, 67 MiB).</li>
  *   <li>{@code afxdp.idle}: what the worker does when idle: {@code poll} (default: sleep in poll(2) on the sockets
  *       after about 10 ms without traffic) or {@code spin} (the engine's spin-then-park-50-µs, lowest latency, burns
  *       CPU).</li>
@@ -20,40 +25,55 @@ import java.util.Optional;
  *       {@code afxdp.uplink.gatewayMac}: the uplink, see {@link UplinkOptions}.</li>
  * </ul>
  */
-record AfXdpOptions(int frames, Idle idle, Optional<UplinkOptions> uplink) {
+record AfXdpOptions(int frames, int interfaces, Idle idle, Optional<UplinkOptions> uplink) {
     static final String PREFIX = "afxdp.";
     static final String FRAMES = "afxdp.frames";
+    static final String INTERFACES = "afxdp.interfaces";
     static final String IDLE = "afxdp.idle";
     static final int RING_SIZE = 512;
-    static final int MIN_FRAMES = 768;
+    static final int DEFAULT_FRAMES = 1024;
+    static final int MIN_FRAMES = RING_SIZE + WorkerUmem.RESERVE;
     static final int MAX_FRAMES = 65_536;
+    static final int DEFAULT_INTERFACES = 16;
+    static final int MAX_INTERFACES = 4096;
 
     enum Idle { POLL, SPIN }
 
+    AfXdpOptions {
+        long total = (long) frames * interfaces + WorkerUmem.RESERVE + RING_SIZE;
+        if (total > UmemConfig.MAX_FRAME_COUNT) {
+            throw new InvalidSpecException("options." + INTERFACES, interfaces + " interfaces of " + frames + " frames (" + FRAMES
+                    + ") need a UMEM of " + total + " frames, more than one worker's UMEM holds (" + UmemConfig.MAX_FRAME_COUNT
+                    + "); lower " + INTERFACES + " or " + FRAMES);
+        }
+    }
+
     static AfXdpOptions defaults() {
-        return new AfXdpOptions(1024, Idle.POLL, Optional.empty());
+        return new AfXdpOptions(DEFAULT_FRAMES, DEFAULT_INTERFACES, Idle.POLL, Optional.empty());
     }
 
     static AfXdpOptions from(DataplaneConfig config) {
         for (String key : config.options().keySet()) {
-            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(IDLE) && !UplinkOptions.KEYS.contains(key)) {
-                throw new InvalidSpecException("options." + key, "is not an afxdp option; known: " + FRAMES + ", " + IDLE + ", "
-                        + String.join(", ", UplinkOptions.KEYS));
+            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(INTERFACES) && !key.equals(IDLE) && !UplinkOptions.KEYS.contains(key)) {
+                throw new InvalidSpecException("options." + key, "is not an afxdp option; known: " + FRAMES + ", " + INTERFACES + ", "
+                        + IDLE + ", " + String.join(", ", UplinkOptions.KEYS));
             }
         }
-        int frames = config.option(FRAMES).map(AfXdpOptions::parseFrames).orElse(1024);
+        int frames = config.option(FRAMES).map(v -> parseCount(FRAMES, "frame count", v, MIN_FRAMES, MAX_FRAMES)).orElse(DEFAULT_FRAMES);
+        int interfaces = config.option(INTERFACES).map(v -> parseCount(INTERFACES, "number of interfaces", v, 1, MAX_INTERFACES))
+                .orElse(DEFAULT_INTERFACES);
         Idle idle = config.option(IDLE).map(AfXdpOptions::parseIdle).orElse(Idle.POLL);
-        return new AfXdpOptions(frames, idle, UplinkOptions.from(config));
+        return new AfXdpOptions(frames, interfaces, idle, UplinkOptions.from(config));
     }
 
-    private static int parseFrames(String value) {
+    private static int parseCount(String key, String what, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value.strip());
-            if (n >= MIN_FRAMES && n <= MAX_FRAMES) return n;
+            if (n >= min && n <= max) return n;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidSpecException("options." + FRAMES, "\"" + value + "\" is not a frame count; use " + MIN_FRAMES + ".." + MAX_FRAMES);
+        throw new InvalidSpecException("options." + key, "\"" + value + "\" is not a " + what + "; use " + min + ".." + max);
     }
 
     private static Idle parseIdle(String value) {
@@ -64,8 +84,10 @@ record AfXdpOptions(int frames, Idle idle, Optional<UplinkOptions> uplink) {
         };
     }
 
-    UmemConfig umemConfig() {
-        return UmemConfig.defaults().withFrameCount(frames).withFrameSize(4096).withRingSizes(RING_SIZE, RING_SIZE);
+    /** The worker's UMEM: {@code interfaces} ports of {@code frames} frames of 4 KiB, fill and completion rings of 512. */
+    WorkerUmem createUmem() {
+        UmemConfig shape = UmemConfig.defaults().withFrameSize(4096).withRingSizes(RING_SIZE, RING_SIZE);
+        return WorkerUmem.create(shape, interfaces, frames);
     }
 
     /** Copy mode straight away: veth has no zero-copy, and AUTO would try and fail first on every attach. */

@@ -21,7 +21,7 @@ import java.util.Set;
  * CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN and CAP_BPF), libxdp1/libbpf1, iproute2 and a kernel with AF_XDP; when
  * it has them it wins over {@code memory} (priority 100), so it is the default embedded backend of a root process.
  *
- * <p>Options: see {@link AfXdpOptions} ({@code afxdp.frames}, {@code afxdp.idle}) and {@link UplinkOptions}
+ * <p>Options: see {@link AfXdpOptions} ({@code afxdp.frames}, {@code afxdp.interfaces}, {@code afxdp.idle}) and {@link UplinkOptions}
  * ({@code afxdp.uplink*}). {@link #open} returns an {@link AfXdpDataplane}, whose {@link AfXdpDataplane#uplink()}
  * adds and removes pod CIDRs at run time.
  */
@@ -71,10 +71,10 @@ public final class AfXdpProvider implements DataplaneProvider {
             throw new DataplaneException("provider '" + NAME + "' cannot run here: " + p.reason(), p.cause().orElse(null));
         });
         Engine engine = new Engine(EngineConfig.defaults());
+        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options); // maps the UMEM first: nothing to undo if that fails
         IdleStrategy idle = options.idle() == AfXdpOptions.Idle.POLL
                 ? new SocketPollIdle(engine.config().maxInterfaces())
                 : IdleStrategy.spinThenPark(64, 50_000);
-        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options);
         AfXdpDataplane dataplane = new AfXdpDataplane(backend, engine);
         try {
             backend.openUplink();

@@ -4,10 +4,13 @@ import dev.booster.afxdp.bpf.UplinkProgram;
 import dev.booster.afxdp.link.LinkInfo;
 import dev.booster.afxdp.link.LinkManager;
 import dev.booster.afxdp.link.Namespace;
+import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
+import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.afxdp.xsk.XdpProgramMode;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.net.IpPrefix;
+import dev.booster.api.net.MacAddress;
 import dev.booster.engine.Engine;
 import dev.booster.engine.InterfaceConfig;
 
@@ -21,7 +24,7 @@ import java.util.Set;
  * redirects into Booster's AF_XDP socket only frames for the pod CIDRs and passes everything else to the kernel, so
  * the host keeps its own addresses, ARP and connections there. The engine sees it as an
  * {@link InterfaceConfig.Uplink} with the interface's own MAC, and routes the configured prefixes out of it to the
- * gateway MAC.
+ * gateway MAC (the option's, or learnt from the kernel's neighbour table: {@link UplinkGateway}).
  *
  * <p>Each pod CIDR is also a drop route in the engine: pods' host routes are longer and win, and a destination in the
  * CIDR without a pod is dropped instead of being sent back out of the uplink it came from.
@@ -46,19 +49,20 @@ public final class AfXdpUplink implements AutoCloseable {
     }
 
     /** Loads and attaches the program, opens the socket, adds the interface, its routes and the pod CIDRs to the engine. */
-    static AfXdpUplink open(Engine engine, LinkManager links, UplinkOptions uplink, AfXdpOptions options) {
+    static AfXdpUplink open(Engine engine, LinkManager links, UplinkOptions uplink, WorkerUmem umem, XskConfig socketConfig) {
         String name = uplink.interfaceName();
         LinkInfo info = links.link(Namespace.host(), name).orElseThrow(() -> new DataplaneException(
                 "uplink " + name + " (option " + UplinkOptions.UPLINK + ") does not exist in the dataplane's network namespace; check `ip link show`"));
+        MacAddress gatewayMac = uplink.gatewayMac().orElseGet(() -> new UplinkGateway(links).learn(name));
         UplinkProgram program = UplinkProgram.load(name);
         XskPort port = null;
         int index = -1;
         try {
-            port = XskPort.open(name, options.umemConfig(), options.socketConfig().withProgram(XdpProgramMode.NONE));
+            port = XskPort.open(umem, name, socketConfig.withProgram(XdpProgramMode.NONE));
             program.addSocket(0, port.fd());
             program.attach(false);
             index = engine.addInterface(new InterfaceConfig.Uplink(name, port, info.mac()));
-            for (IpPrefix route : uplink.routes()) engine.addRoute(route, index, uplink.gatewayMac());
+            for (IpPrefix route : uplink.routes()) engine.addRoute(route, index, gatewayMac);
             AfXdpUplink opened = new AfXdpUplink(engine, program, port, index, uplink.routes());
             for (IpPrefix cidr : uplink.podCidrs()) opened.addPodCidr(cidr);
             return opened;

@@ -18,9 +18,10 @@ import java.util.Optional;
  *                      more can be added at run time ({@link AfXdpUplink#addPodCidr})
  * @param routes        {@code afxdp.uplink.routes}: prefixes the engine routes out of the uplink (default
  *                      {@code 0.0.0.0/0,::/0})
- * @param gatewayMac    {@code afxdp.uplink.gatewayMac}: the next hop's MAC for those routes
+ * @param gatewayMac    {@code afxdp.uplink.gatewayMac}: the next hop's MAC for those routes; when not given, the MAC of
+ *                      the uplink's default gateway in the kernel's neighbour table, read at open ({@link UplinkGateway})
  */
-record UplinkOptions(String interfaceName, List<IpPrefix> podCidrs, List<IpPrefix> routes, MacAddress gatewayMac) {
+record UplinkOptions(String interfaceName, List<IpPrefix> podCidrs, List<IpPrefix> routes, Optional<MacAddress> gatewayMac) {
     static final String UPLINK = "afxdp.uplink";
     static final String POD_CIDRS = "afxdp.uplink.podCidrs";
     static final String ROUTES = "afxdp.uplink.routes";
@@ -49,9 +50,7 @@ record UplinkOptions(String interfaceName, List<IpPrefix> podCidrs, List<IpPrefi
         }
         List<IpPrefix> podCidrs = config.option(POD_CIDRS).map(v -> prefixes(POD_CIDRS, v)).orElse(List.of());
         List<IpPrefix> routes = config.option(ROUTES).map(v -> prefixes(ROUTES, v)).orElse(DEFAULT_ROUTES);
-        MacAddress gatewayMac = config.option(GATEWAY_MAC).map(UplinkOptions::mac).orElseThrow(() -> new InvalidSpecException(
-                "options." + GATEWAY_MAC, "is missing; the engine needs the next hop's MAC for the routes out of " + name.get()
-                        + " (e.g. the MAC of the uplink's gateway, from `ip neigh show dev " + name.get() + "`)"));
+        Optional<MacAddress> gatewayMac = config.option(GATEWAY_MAC).map(UplinkOptions::mac);
         return Optional.of(new UplinkOptions(name.get(), podCidrs, routes, gatewayMac));
     }
 

@@ -1,92 +1,63 @@
 package dev.booster.afxdp.xsk;
 
 import dev.booster.afxdp.ffi.Libc;
-import dev.booster.afxdp.ffi.Libxdp;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
- * A UMEM: the page-aligned packet memory an AF_XDP socket receives into and transmits from, registered with the
- * kernel, with its fill ring (frames handed to the kernel to receive into) and completion ring (frames the kernel
- * has finished transmitting), and the {@link FramePool} of frames that are in neither.
+ * A UMEM: page-aligned packet memory that AF_XDP sockets receive into and transmit from, with the {@link FramePool}
+ * that says who holds each frame. Up to {@link UmemConfig#maxSockets()} sockets share it at once, each with its own
+ * fill and completion rings, so a frame received on one socket is transmitted on another by handing over its address:
+ * nothing is copied.
  *
- * <p>A UMEM serves one {@link XskSocket} in its life: libxdp unmaps the fill and completion rings when that socket
- * is deleted, so after the socket closes the rings are gone and this UMEM can only be closed. Close the socket
- * first (try-with-resources in the natural order does). Views handed out ({@link #area()}, the rings) fail with
- * {@link IllegalStateException} once their memory is gone rather than touch unmapped memory.
+ * <p><b>How the sharing is done.</b> Each {@link XskSocket} registers this same memory with the kernel on its own
+ * ({@code xsk_umem__create} over the same area: one registration per socket, each pinning the same pages) instead of
+ * binding with {@code XDP_SHARED_UMEM}. In copy mode the two are the same to the kernel (it copies into and out of the
+ * user pages by address), and the per-socket registration avoids what makes {@code XDP_SHARED_UMEM} unfit for pods
+ * that come and go: a shared bind needs the socket that registered the UMEM to stay bound (the first pod's, which may
+ * leave first, after which no further socket can share), and every sharer inherits that socket's copy or zero-copy
+ * mode. The price: each registration counts the whole area against RLIMIT_MEMLOCK for a process without
+ * CAP_IPC_LOCK, and the kernel keeps a page list per socket.
+ *
+ * <p>The sockets are driven by one thread, which owns the pool; the control plane only opens and closes them. Close
+ * every socket before the UMEM (try-with-resources in the natural order does).
  */
 public final class Umem implements AutoCloseable {
-    private enum State { OPEN, BOUND, RETIRED, CLOSED }
-
-    private final Libxdp libxdp;
     private final UmemConfig config;
     private final MemorySegment mapping;
-    private final Arena structs;
     private final Arena areaScope;
-    private final Arena ringScope;
-    private final MemorySegment handle;
     private final MemorySegment area;
-    private final ProducerRing fillRing;
-    private final ConsumerRing completionRing;
     private final FramePool frames;
-    private State state = State.OPEN;
-    private String boundTo = "";
+    /** Open sockets by holder number, for messages. */
+    private final Map<Short, String> sockets = new LinkedHashMap<>();
+    private boolean closed;
 
     @SuppressWarnings("restricted") // the mapping is exactly byteSize() long and outlives areaScope
-    private Umem(Libxdp libxdp, UmemConfig config, MemorySegment mapping, Arena structs, MemorySegment handle,
-                 MemorySegment fillStruct, MemorySegment compStruct) {
-        this.libxdp = libxdp;
+    private Umem(UmemConfig config, MemorySegment mapping) {
         this.config = config;
         this.mapping = mapping;
-        this.structs = structs;
-        this.handle = handle;
         this.areaScope = Arena.ofShared();
-        this.ringScope = Arena.ofShared();
         this.area = mapping.reinterpret(config.byteSize(), areaScope, null);
-        this.fillRing = ProducerRing.fromStruct(fillStruct, false, ringScope);
-        this.completionRing = ConsumerRing.fromStruct(compStruct, false, ringScope);
-        this.frames = new FramePool(config.frameCount(), config.frameSize());
+        this.frames = new FramePool(config.frameCount(), config.frameSize(), config.maxSockets(), config.stashFrames());
     }
 
     /**
-     * Maps {@code config.byteSize()} bytes of anonymous memory and registers it as a UMEM.
+     * Maps {@code config.byteSize()} bytes of anonymous memory (zeroed; pinned by the kernel when the first socket
+     * registers it).
      *
-     * @throws dev.booster.afxdp.ffi.NativeLibraryUnavailableException libxdp is missing
-     * @throws dev.booster.afxdp.ffi.NativeCallException               the kernel refused (the message says why)
+     * @throws dev.booster.afxdp.ffi.NativeCallException the kernel refused the mapping (the message says why)
      */
     public static Umem create(UmemConfig config) {
         Objects.requireNonNull(config, "config");
-        Libxdp libxdp = Libxdp.load();
         MemorySegment mapping = Libc.mmap(config.byteSize(), Libc.PROT_READ | Libc.PROT_WRITE,
                 Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0, "UMEM");
-        Arena structs = Arena.ofShared();
-        try {
-            // Zeroed by the arena: libxdp leaves the completion ring's cached indexes to the caller.
-            MemorySegment fill = structs.allocate(Libxdp.XSK_RING);
-            MemorySegment comp = structs.allocate(Libxdp.XSK_RING);
-            MemorySegment umemConfig = structs.allocate(Libxdp.XSK_UMEM_CONFIG);
-            umemConfig.set(JAVA_INT, 0, config.fillRingSize());
-            umemConfig.set(JAVA_INT, 4, config.completionRingSize());
-            umemConfig.set(JAVA_INT, 8, config.frameSize());
-            umemConfig.set(JAVA_INT, 12, config.frameHeadroom());
-            umemConfig.set(JAVA_INT, 16, 0);
-            MemorySegment handle = libxdp.umemCreate(mapping, config.byteSize(), fill, comp, umemConfig);
-            return new Umem(libxdp, config, mapping, structs, handle, fill, comp);
-        } catch (RuntimeException e) {
-            structs.close();
-            try {
-                Libc.munmap(mapping, config.byteSize(), "UMEM");
-            } catch (RuntimeException unmap) {
-                e.addSuppressed(unmap);
-            }
-            throw e;
-        }
+        return new Umem(config, mapping);
     }
 
     public UmemConfig config() {
@@ -98,85 +69,65 @@ public final class Umem implements AutoCloseable {
         return area;
     }
 
-    /** The frames held by nobody; take TX frames from here and give RX frames back here. */
+    /** Who holds each frame; take TX frames from here and give RX frames back here (on the thread driving the sockets). */
     public FramePool frames() {
         return frames;
     }
 
-    /** The fill ring (low level: {@link XskSocket#refill} drives it together with the pool). */
-    public ProducerRing fillRing() {
-        return fillRing;
+    /** The memory as the kernel registers it (the start of the mapping). */
+    MemorySegment mapping() {
+        return mapping;
     }
 
-    /** The completion ring (low level: {@link XskSocket#reclaimCompleted} drives it together with the pool). */
-    public ConsumerRing completionRing() {
-        return completionRing;
-    }
-
-    /** The UMEM's descriptor, which is also the first socket's descriptor. */
-    public int fd() {
-        ensureUsable();
-        return libxdp.umemFd(handle);
+    /** Sockets open on this UMEM now. */
+    public synchronized int socketCount() {
+        return sockets.size();
     }
 
     public synchronized boolean isClosed() {
-        return state == State.CLOSED;
-    }
-
-    synchronized MemorySegment bind(String socketName) {
-        switch (state) {
-            case OPEN -> {
-                state = State.BOUND;
-                boundTo = socketName;
-                return handle;
-            }
-            case BOUND -> throw new UnsupportedOperationException("this UMEM already serves " + boundTo
-                    + "; sharing a UMEM between sockets needs per-socket fill and completion rings and a thread-safe frame pool, "
-                    + "which Booster does not do yet: create one Umem per socket");
-            case RETIRED -> throw new IllegalStateException("this UMEM served " + boundTo
-                    + ", which is closed; libxdp unmapped its fill and completion rings then: create a new Umem");
-            default -> throw new IllegalStateException("UMEM is closed");
-        }
-    }
-
-    /** The socket failed to open before it existed: nothing of the UMEM was changed, it can be bound again. */
-    synchronized void bindFailed() {
-        if (state == State.BOUND) {
-            state = State.OPEN;
-            boundTo = "";
-        }
-    }
-
-    /** Called before the socket is deleted: its rings are about to be unmapped, so their views must die first. */
-    synchronized void socketClosing() {
-        state = State.RETIRED;
-        ringScope.close();
-    }
-
-    private synchronized void ensureUsable() {
-        if (state == State.CLOSED) throw new IllegalStateException("UMEM is closed");
+        return closed;
     }
 
     /**
-     * Unregisters and unmaps the memory. Idempotent.
+     * A socket is about to register this memory: returns its holder number in the frame pool.
      *
-     * @throws IllegalStateException a socket still uses this UMEM (close it first)
+     * @throws IllegalStateException the UMEM is closed, or {@code maxSockets} sockets share it already
+     */
+    synchronized short attach(String socketName) {
+        if (closed) throw new IllegalStateException("UMEM is closed");
+        if (sockets.size() >= config.maxSockets()) {
+            throw new IllegalStateException("this UMEM is shared by " + sockets.size() + " sockets, the most it was made for ("
+                    + String.join(", ", sockets.values()) + "): close one, or create the UMEM with a larger UmemConfig.maxSockets");
+        }
+        short holder = frames.openHolder();
+        sockets.put(holder, socketName);
+        return holder;
+    }
+
+    /**
+     * The socket {@code holder} is closed (or never opened): the frames it held come back to the pool, at once when no
+     * other socket is open (nobody drives the pool), else at the driving thread's next {@link FramePool#collectReturns()}.
+     */
+    synchronized void detach(short holder) {
+        sockets.remove(holder);
+        frames.closeHolder(holder, sockets.isEmpty());
+    }
+
+    /**
+     * Unmaps the memory. Idempotent.
+     *
+     * @throws IllegalStateException a socket still uses this UMEM (close it first: the kernel may still write into it)
      */
     @Override
     public synchronized void close() {
-        if (state == State.CLOSED) return;
-        if (state == State.BOUND) {
-            throw new IllegalStateException("close " + boundTo + " before its UMEM: the kernel still uses this memory");
+        if (closed) return;
+        if (!sockets.isEmpty()) {
+            throw new IllegalStateException("close " + String.join(", ", sockets.values()) + " before its UMEM: the kernel still uses this memory");
         }
-        state = State.CLOSED;
+        closed = true;
         List<RuntimeException> failures = new ArrayList<>();
-        run(failures, () -> {
-            if (ringScope.scope().isAlive()) ringScope.close();
-        });
         run(failures, areaScope::close);
-        run(failures, () -> libxdp.umemDelete(handle));
         run(failures, () -> Libc.munmap(mapping, config.byteSize(), "UMEM"));
-        run(failures, structs::close);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();
             failures.stream().skip(1).forEach(first::addSuppressed);
@@ -193,7 +144,8 @@ public final class Umem implements AutoCloseable {
     }
 
     @Override
-    public String toString() {
-        return "Umem[" + config.frameCount() + " x " + config.frameSize() + " bytes, " + state.name().toLowerCase() + "]";
+    public synchronized String toString() {
+        return "Umem[" + config.frameCount() + " x " + config.frameSize() + " bytes, " + sockets.size() + " of "
+                + config.maxSockets() + " sockets" + (closed ? ", closed" : "") + "]";
     }
 }

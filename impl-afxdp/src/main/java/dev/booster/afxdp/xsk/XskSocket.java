@@ -19,18 +19,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * An AF_XDP socket bound to one queue of one interface, over a {@link Umem} of its own. Opening it also puts an
- * XDP program on the interface that redirects the queue's frames into this socket (see {@link XdpProgramMode});
- * closing it detaches the program again once no socket uses it.
+ * An AF_XDP socket bound to one queue of one interface, over a {@link Umem} it may share with other sockets: it
+ * registers the UMEM's memory itself and has its own fill and completion rings, while the frames come from, and go
+ * back to, the UMEM's one {@link FramePool}. A frame received on one socket can be transmitted on another as it is.
+ * Opening it also puts an XDP program on the interface that redirects the queue's frames into this socket (see
+ * {@link XdpProgramMode}); closing it detaches the program again once no socket uses it, and gives the pool back every
+ * frame the socket still held.
  *
  * <p>The batch calls below are the packet path: they allocate nothing, take no lock, throw nothing in normal
  * operation, and make a syscall only when the kernel asks for a wakeup (or always, without need-wakeup). One
- * thread drives a socket and owns its UMEM's frame pool. A typical loop:
+ * thread drives all sockets of a UMEM and owns its frame pool. A typical loop:
  * <pre>{@code
  * socket.reclaimCompleted(batch);          // finished TX frames back to the pool
  * socket.refill(batch);                    // free frames to the kernel to receive into
  * int n = socket.receive(addrs, lens, batch);
- * ... process umem.area() at addrs[i], lens[i] bytes; then transmit them or umem.frames().release(addr) ...
+ * ... process umem.area() at addrs[i], lens[i] bytes; then transmit them (on this or another socket of the UMEM)
+ *     or umem.frames().release(addr) ...
  * int sent = socket.transmit(outAddrs, outLens, m);   // frames not accepted stay the caller's
  * }</pre>
  */
@@ -40,6 +44,8 @@ public final class XskSocket implements AutoCloseable {
      * queue in deferred work, so binding it again right after a close is refused for a few milliseconds.
      */
     public static final Duration QUEUE_RELEASE_PATIENCE = Duration.ofSeconds(2);
+    /** Frames one copy-mode kick transmits when the kernel cannot be told otherwise (its TX_BATCH_SIZE). */
+    static final int DEFAULT_TX_BUDGET = 32;
 
     private final Libxdp libxdp;
     private final Umem umem;
@@ -48,6 +54,8 @@ public final class XskSocket implements AutoCloseable {
     private final XskConfig config;
     private final Arena structs;
     private final Arena ringScope;
+    private final MemorySegment registration;
+    private final short holder;
     private final MemorySegment handle;
     private final int fd;
     private final boolean zeroCopy;
@@ -63,24 +71,30 @@ public final class XskSocket implements AutoCloseable {
     private long txWakeups;
     private long fillWakeups;
     private long failedWakeups;
+    private long refusedFrames;
+    /** Frames put on the TX ring whose completion has not been reclaimed yet. */
+    private int txInFlight;
     private int lastWakeupErrno;
+    private int txBudget = DEFAULT_TX_BUDGET;
     private boolean closed;
 
-    private XskSocket(Libxdp libxdp, Umem umem, String interfaceName, int queue, XskConfig config, Arena structs,
-                      MemorySegment handle, MemorySegment rxStruct, MemorySegment txStruct) {
+    private XskSocket(Libxdp libxdp, Umem umem, short holder, String interfaceName, int queue, XskConfig config,
+                      Registration registration, MemorySegment handle, MemorySegment rxStruct, MemorySegment txStruct) {
         this.libxdp = libxdp;
         this.umem = umem;
+        this.holder = holder;
         this.interfaceName = interfaceName;
         this.queue = queue;
         this.config = config;
-        this.structs = structs;
+        this.structs = registration.structs;
+        this.registration = registration.handle;
         this.handle = handle;
         this.fd = libxdp.socketFd(handle);
         this.ringScope = Arena.ofShared();
         this.rx = ConsumerRing.fromStruct(rxStruct, true, ringScope);
         this.tx = ProducerRing.fromStruct(txStruct, true, ringScope);
-        this.fill = umem.fillRing();
-        this.completion = umem.completionRing();
+        this.fill = ProducerRing.fromStruct(registration.fill, false, ringScope);
+        this.completion = ConsumerRing.fromStruct(registration.completion, false, ringScope);
         this.frames = umem.frames();
         this.callState = Libc.allocateCallState(structs);
         this.pollFd = structs.allocate(Libc.POLLFD);
@@ -90,9 +104,10 @@ public final class XskSocket implements AutoCloseable {
 
     /**
      * Creates a socket on {@code interfaceName}'s {@code queue} (in the calling thread's network namespace) over
-     * {@code umem}, which no other socket may use.
+     * {@code umem}, which other sockets may share (up to {@link UmemConfig#maxSockets()}).
      *
      * @throws InvalidSpecException                                    bad interface name or queue
+     * @throws IllegalStateException                                   the UMEM is closed or shared by as many sockets as it allows
      * @throws dev.booster.afxdp.ffi.NativeCallException               the kernel or libxdp refused; the message says why and what helps
      * @throws dev.booster.afxdp.ffi.NativeLibraryUnavailableException libxdp is missing
      */
@@ -103,23 +118,34 @@ public final class XskSocket implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Libxdp libxdp = Libxdp.load();
         String name = "XskSocket[" + interfaceName + " queue " + queue + "]";
-        MemorySegment umemHandle = umem.bind(name);
-        Arena structs = Arena.ofShared();
+        short holder = umem.attach(name);
+        Registration registration;
+        try {
+            registration = Registration.create(libxdp, umem);
+        } catch (RuntimeException e) {
+            umem.detach(holder); // it held no frame yet
+            throw e;
+        }
         MemorySegment handle;
         MemorySegment rxStruct;
         MemorySegment txStruct;
         try {
-            rxStruct = structs.allocate(Libxdp.XSK_RING);
-            txStruct = structs.allocate(Libxdp.XSK_RING);
-            handle = create(libxdp, umemHandle, interfaceName, queue, config, structs, rxStruct, txStruct);
+            rxStruct = registration.structs.allocate(Libxdp.XSK_RING);
+            txStruct = registration.structs.allocate(Libxdp.XSK_RING);
+            handle = create(libxdp, registration.handle, interfaceName, queue, config, registration.structs, rxStruct, txStruct);
         } catch (RuntimeException e) {
-            structs.close();
-            umem.bindFailed();
+            try {
+                registration.delete(libxdp);
+                umem.detach(holder);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         XskSocket socket = null;
         try {
-            socket = new XskSocket(libxdp, umem, interfaceName, queue, config, structs, handle, rxStruct, txStruct);
+            socket = new XskSocket(libxdp, umem, holder, interfaceName, queue, config, registration, handle, rxStruct, txStruct);
+            socket.raiseTxBudget();
             if (config.program() == XdpProgramMode.BOOSTER) {
                 socket.program = XskProgram.register(interfaceName, queue, socket.fd, config.attachMode());
             }
@@ -129,15 +155,50 @@ public final class XskSocket implements AutoCloseable {
                 if (socket != null) {
                     socket.close();
                 } else {
-                    // Deleting the socket unmaps the UMEM's rings too: retire the UMEM before its views dangle.
-                    umem.socketClosing();
                     libxdp.socketDelete(handle);
-                    structs.close();
+                    registration.delete(libxdp);
+                    umem.detach(holder);
                 }
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /**
+     * This socket's registration of the UMEM's memory (libxdp's {@code struct xsk_umem}: the kernel's UMEM, whose
+     * descriptor becomes the socket's, and its fill and completion rings). Deleting the socket unmaps those rings;
+     * deleting the registration closes the descriptor, which is when the kernel lets go of the queue and the memory.
+     */
+    private record Registration(Arena structs, MemorySegment handle, MemorySegment fill, MemorySegment completion) {
+        static Registration create(Libxdp libxdp, Umem umem) {
+            UmemConfig config = umem.config();
+            Arena structs = Arena.ofShared();
+            try {
+                // Zeroed by the arena: libxdp leaves the completion ring's cached indexes to the caller.
+                MemorySegment fill = structs.allocate(Libxdp.XSK_RING);
+                MemorySegment completion = structs.allocate(Libxdp.XSK_RING);
+                MemorySegment umemConfig = structs.allocate(Libxdp.XSK_UMEM_CONFIG);
+                umemConfig.set(JAVA_INT, 0, config.fillRingSize());
+                umemConfig.set(JAVA_INT, 4, config.completionRingSize());
+                umemConfig.set(JAVA_INT, 8, config.frameSize());
+                umemConfig.set(JAVA_INT, 12, config.frameHeadroom());
+                umemConfig.set(JAVA_INT, 16, 0);
+                MemorySegment handle = libxdp.umemCreate(umem.mapping(), config.byteSize(), fill, completion, umemConfig);
+                return new Registration(structs, handle, fill, completion);
+            } catch (RuntimeException e) {
+                structs.close();
+                throw e;
+            }
+        }
+
+        void delete(Libxdp libxdp) {
+            try {
+                libxdp.umemDelete(handle);
+            } finally {
+                structs.close();
+            }
         }
     }
 
@@ -198,6 +259,22 @@ public final class XskSocket implements AutoCloseable {
         return errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP || errno == Errno.EPROTONOSUPPORT;
     }
 
+    /**
+     * Copy mode transmits at most 32 frames per {@code sendto} unless told otherwise (Linux 6.17+): let one kick take a
+     * whole TX ring. Older kernels do not know the option; they keep their 32.
+     */
+    private void raiseTxBudget() {
+        if (zeroCopy) return;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment budget = arena.allocate(JAVA_INT);
+            budget.set(JAVA_INT, 0, tx.size());
+            Libc.setsockopt(fd, Libxdp.SOL_XDP, Libxdp.XDP_MAX_TX_SKB_BUDGET, budget, "XDP_MAX_TX_SKB_BUDGET of " + this);
+            txBudget = tx.size();
+        } catch (NativeCallException olderKernel) {
+            txBudget = DEFAULT_TX_BUDGET;
+        }
+    }
+
     private static boolean queryZeroCopy(int fd, String interfaceName, int queue) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment options = arena.allocate(Libxdp.XDP_OPTIONS_LAYOUT);
@@ -242,11 +319,41 @@ public final class XskSocket implements AutoCloseable {
         return tx;
     }
 
+    /** This socket's fill ring (low level: {@link #refill} drives it). */
+    public ProducerRing fillRing() {
+        return fill;
+    }
+
+    /** This socket's completion ring (low level: {@link #reclaimCompleted} drives it). */
+    public ConsumerRing completionRing() {
+        return completion;
+    }
+
+    /** Frames this socket holds: in its fill ring, taken by the kernel, in its RX ring, on its TX ring, or completed and not reclaimed. */
+    public int heldFrames() {
+        return frames.held(holder);
+    }
+
+    /** Frames transmitted and not yet reclaimed from the completion ring (part of {@link #heldFrames()}). */
+    public int txInFlight() {
+        return txInFlight;
+    }
+
+    /** Frames one {@code sendto} kick transmits in copy mode: the TX ring's size when the kernel lets us say so, else 32. */
+    public int txBudget() {
+        return txBudget;
+    }
+
+    /** Descriptors refused because they named a frame this socket did not hold (RX, completion) or the caller did not (TX): each a bug. */
+    public long refusedFrames() {
+        return refusedFrames;
+    }
+
     /**
      * Takes up to {@code max} received frames: their UMEM addresses into {@code addresses}, lengths into
-     * {@code lengths} (capped by the arrays' lengths). The frames then belong to the caller, who transmits them or
-     * releases them to {@code umem().frames()}. When nothing is there and the kernel waits for a fill-ring wakeup,
-     * it gets one.
+     * {@code lengths} (capped by the arrays' lengths). The frames then belong to the caller, who transmits them (on
+     * any socket of the UMEM) or releases them to {@code umem().frames()}. When nothing is there and the kernel waits
+     * for a fill-ring wakeup, it gets one.
      */
     public int receive(long[] addresses, int[] lengths, int max) {
         int n = rx.peek(Math.min(max, Math.min(addresses.length, lengths.length)));
@@ -254,12 +361,19 @@ public final class XskSocket implements AutoCloseable {
             if (needWakeup && fill.needsWakeup()) wakeFill();
             return 0;
         }
+        int taken = 0;
         for (int k = 0; k < n; k++) {
-            addresses[k] = rx.descriptorAddress(k);
-            lengths[k] = rx.descriptorLength(k);
+            long address = rx.descriptorAddress(k);
+            // A frame this socket never gave the kernel would be someone else's: skip it rather than hand it out twice.
+            if (frames.received(address, holder)) {
+                addresses[taken] = address;
+                lengths[taken++] = rx.descriptorLength(k);
+            } else {
+                refusedFrames++;
+            }
         }
         rx.release(n);
-        return n;
+        return taken;
     }
 
     /**
@@ -271,8 +385,11 @@ public final class XskSocket implements AutoCloseable {
         int accepted = tx.reserve(Math.min(n, Math.min(addresses.length, lengths.length)));
         for (int k = 0; k < accepted; k++) {
             tx.putDescriptor(k, addresses[k], lengths[k]);
+            // A frame the caller did not hold is sent all the same (the kernel only reads it), but stays where it was.
+            if (!frames.lend(addresses[k], holder)) refusedFrames++;
         }
         tx.submit(accepted);
+        txInFlight += accepted;
         if (n > 0 && (!needWakeup || tx.needsWakeup())) wakeTx();
         return accepted;
     }
@@ -284,8 +401,8 @@ public final class XskSocket implements AutoCloseable {
 
     /**
      * Kicks the kernel until it has taken everything on the TX ring, at most {@code maxKicks} times; returns what is
-     * left. Needed in copy mode, where one kick sends at most 32 frames (the kernel's TX batch) and answers EAGAIN
-     * for the rest.
+     * left. Needed in copy mode, where one kick sends at most {@link #txBudget()} frames and answers EAGAIN for the
+     * rest.
      */
     public int flushTx(int maxKicks) {
         int pending = txPending();
@@ -300,17 +417,39 @@ public final class XskSocket implements AutoCloseable {
     public int reclaimCompleted(int max) {
         int n = completion.peek(max);
         for (int k = 0; k < n; k++) {
-            frames.release(completion.address(k));
+            if (!frames.completed(completion.address(k), holder)) refusedFrames++;
         }
         completion.release(n);
+        txInFlight -= n;
         return n;
     }
 
-    /** Gives the kernel up to {@code max} free frames from the pool to receive into; returns how many. */
+    /**
+     * Fills the fill ring with up to {@code max} frames of the pool's stash ({@link UmemConfig#stashFrames()}); returns
+     * how many. For the control plane, between {@link #open} and handing the socket to the thread that drives the
+     * UMEM's sockets, so frames that arrive before that thread first serves the socket find room (and are not
+     * dropped). Not on the packet path (it allocates an array).
+     */
+    public int prefill(int max) {
+        int room = fill.reserve(Math.max(0, max));
+        long[] stashed = new long[room];
+        int n = frames.takeStashed(holder, stashed, room);
+        for (int k = 0; k < n; k++) {
+            fill.putAddress(k, stashed[k]);
+        }
+        fill.submit(n);
+        return n;
+    }
+
+    /**
+     * Gives the kernel up to {@code max} free frames from the pool to receive into; returns how many. Collects the
+     * frames of closed sockets of the UMEM first.
+     */
     public int refill(int max) {
+        frames.collectReturns();
         int n = fill.reserve(Math.min(max, frames.available()));
         for (int k = 0; k < n; k++) {
-            fill.putAddress(k, frames.allocate());
+            fill.putAddress(k, frames.allocateTo(holder));
         }
         fill.submit(n);
         if (needWakeup && fill.needsWakeup()) wakeFill();
@@ -377,9 +516,12 @@ public final class XskSocket implements AutoCloseable {
     }
 
     /**
-     * Deletes the socket: its rings and the UMEM's rings are unmapped, and libxdp detaches its XDP program when no
-     * other socket uses it. Frames still in rings are not returned to the pool (the UMEM cannot serve another
-     * socket anyway). Idempotent; call from the thread that drives the socket, or after it stopped.
+     * Deletes the socket and its registration of the UMEM: its four rings are unmapped, the descriptor is closed (the
+     * kernel writes into no frame of it after that), and the program is detached when no other socket uses it. Then
+     * every frame the socket still held (fill ring, RX ring, TX in flight, frames the kernel had taken) goes back to
+     * the pool: at once when it was the UMEM's last socket, else collected by the thread that drives the others.
+     * Idempotent; call from the thread that drives the socket, or once it no longer does. When a step fails the
+     * frames stay held (the kernel might still write into them), and the UMEM cannot be closed.
      */
     @Override
     public void close() {
@@ -392,9 +534,10 @@ public final class XskSocket implements AutoCloseable {
             if (program != null) program.close();
         });
         Umem.run(failures, ringScope::close);
-        Umem.run(failures, umem::socketClosing);
         Umem.run(failures, () -> libxdp.socketDelete(handle));
+        Umem.run(failures, () -> libxdp.umemDelete(registration));
         Umem.run(failures, structs::close);
+        if (failures.isEmpty()) Umem.run(failures, () -> umem.detach(holder));
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();
             failures.stream().skip(1).forEach(first::addSuppressed);

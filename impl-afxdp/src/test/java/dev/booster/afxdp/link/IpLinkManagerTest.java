@@ -3,6 +3,7 @@ package dev.booster.afxdp.link;
 import dev.booster.api.InvalidSpecException;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,5 +193,30 @@ class IpLinkManagerTest {
         assertFalse(peer.hasXdpProgram());
         assertEquals(1400, peer.mtu());
         assertEquals(List.of("ip", "-n", "pod-a", "-j", "-s", "link", "show", "dev", "bxe1p"), ran.getLast());
+    }
+
+    @Test
+    void readsTheDefaultGatewayOfALink() {
+        answer = command -> new CommandResult(command, 0, "default via 198.18.4.2 metric 4242 \ndefault via 198.18.4.3 metric 5000 \n", "");
+        assertEquals(Optional.of(IpAddress.parse("198.18.4.2")), links.defaultGateway(Namespace.host(), "up0", IpFamily.IPV4));
+        assertEquals(List.of("ip", "-4", "route", "show", "default", "dev", "up0"), ran.getLast());
+        answer = command -> new CommandResult(command, 0, "default via fe80::1 proto ra metric 1024 expires 1790sec pref medium\n", "");
+        assertEquals(Optional.of(IpAddress.parse("fe80::1")), links.defaultGateway(POD, "eth0", IpFamily.IPV6));
+        assertEquals(List.of("ip", "-n", "pod-a", "-6", "route", "show", "default", "dev", "eth0"), ran.getLast());
+        answer = command -> new CommandResult(command, 0, "", "");
+        assertEquals(Optional.empty(), links.defaultGateway(Namespace.host(), "up0", IpFamily.IPV4));
+    }
+
+    @Test
+    void readsANeighboursMacUnlessItIsUnresolved() {
+        answer = command -> new CommandResult(command, 0, "198.18.4.2 lladdr 02:00:00:00:00:2a REACHABLE \n", "");
+        assertEquals(Optional.of(MacAddress.parse("02:00:00:00:00:2a")), links.neighbour(Namespace.host(), "up0", IpAddress.parse("198.18.4.2")));
+        assertEquals(List.of("ip", "neigh", "show", "198.18.4.2", "dev", "up0"), ran.getLast());
+        answer = command -> new CommandResult(command, 0, "198.18.4.2 lladdr 02:00:00:00:00:2a STALE\n", "");
+        assertTrue(links.neighbour(Namespace.host(), "up0", IpAddress.parse("198.18.4.2")).isPresent(), "a stale entry is still the MAC");
+        for (String unresolved : List.of("198.18.4.2 INCOMPLETE\n", "198.18.4.2 FAILED\n", "")) {
+            answer = command -> new CommandResult(command, 0, unresolved, "");
+            assertEquals(Optional.empty(), links.neighbour(Namespace.host(), "up0", IpAddress.parse("198.18.4.2")), unresolved);
+        }
     }
 }

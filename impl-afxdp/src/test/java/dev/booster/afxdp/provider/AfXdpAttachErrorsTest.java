@@ -134,4 +134,19 @@ class AfXdpAttachErrorsTest {
         assertTrue(NetnsThreads.supply(TestNamespaces.path(netns), () -> LinkOffloads.txChecksumOffloaded("lo")),
                 "the probe itself sees offload where it is on");
     }
+
+    @Test
+    void aPodBeyondTheInterfacesTheUmemWasSizedForIsRefusedClearly() {
+        dp.close();
+        dp = Dataplanes.open(DataplaneConfig.builder().provider(AfXdpProvider.NAME).option("afxdp.interfaces", "1").build());
+        String other = namespaces.add("b");
+        dp.pods().attach(pod(uid(), TestNamespaces.path(netns).toString(), Veth.of("eth0", InterfaceAddress.parse("10.79.0.1/32"))));
+        String uid = uid();
+        DataplaneException e = assertThrows(DataplaneException.class,
+                () -> dp.pods().attach(pod(uid, TestNamespaces.path(other).toString(), Veth.of("eth0", InterfaceAddress.parse("10.79.0.2/32")))));
+        assertTrue(e.getMessage().contains("room for 1 interfaces (option afxdp.interfaces)"), e.getMessage());
+        assertTrue(e.getMessage().contains("open the dataplane with a larger afxdp.interfaces"), e.getMessage());
+        assertFalse(links.linkExists(Namespace.host(), HostVethNames.of(uid, "eth0")), "nothing was made for the refused pod");
+        assertEquals(1, dp.pods().list().size());
+    }
 }

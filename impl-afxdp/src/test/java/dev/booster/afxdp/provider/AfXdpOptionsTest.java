@@ -16,10 +16,11 @@ class AfXdpOptionsTest {
     void defaultsAndValues() {
         AfXdpOptions defaults = AfXdpOptions.from(DataplaneConfig.builder().nodeName("n").option("memory.buffers", "64").build());
         assertEquals(AfXdpOptions.defaults(), defaults, "other providers' options are not ours to judge");
-        assertEquals(1024, defaults.umemConfig().frameCount());
-        assertEquals(4096, defaults.umemConfig().frameSize());
+        assertEquals(1024, defaults.frames());
+        assertEquals(16, defaults.interfaces());
         assertEquals(BindMode.COPY, defaults.socketConfig().bindMode());
         assertEquals(2048, parse("afxdp.frames", " 2048 ").frames());
+        assertEquals(3, parse("afxdp.interfaces", "3").interfaces());
         assertEquals(AfXdpOptions.Idle.SPIN, parse("afxdp.idle", "spin").idle());
     }
 
@@ -32,6 +33,27 @@ class AfXdpOptionsTest {
         assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
-        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.idle, afxdp.uplink"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.idle, afxdp.uplink"), typo.getMessage());
+        InvalidSpecException none = assertThrows(InvalidSpecException.class, () -> parse("afxdp.interfaces", "0"));
+        assertEquals("options.afxdp.interfaces", none.field());
+        assertTrue(none.getMessage().contains("use 1..4096"), none.getMessage());
+    }
+
+    @Test
+    void aUmemTooLargeForOneWorkerNamesBothOptions() {
+        DataplaneConfig config = DataplaneConfig.builder().nodeName("n").option("afxdp.frames", "65536").option("afxdp.interfaces", "1000").build();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> AfXdpOptions.from(config));
+        assertEquals("options.afxdp.interfaces", e.field());
+        assertTrue(e.getMessage().contains("lower afxdp.interfaces or afxdp.frames"), e.getMessage());
+    }
+
+    @Test
+    void theWorkersUmemHasRoomForEveryInterfaceAndAReserve() {
+        try (var umem = parse("afxdp.interfaces", "3").createUmem()) {
+            assertEquals(3 * 1024 + 256 + 512, umem.frames().capacity());
+            assertEquals(512, umem.frames().stashed(), "a fill ring's worth set aside for new ports");
+            assertEquals(3, umem.maxPorts());
+            assertTrue(umem.hasRoomForAnotherPort());
+        }
     }
 }

@@ -200,6 +200,25 @@ class AfXdpUplinkTest {
     }
 
     @Test
+    void withoutTheOptionTheGatewayMacIsLearntFromTheNeighbourTable() {
+        // A default route through the uplink, behind the machine's own (a higher metric); it goes with the uplink.
+        run("ip", "route", "add", "default", "via", PEER_IP, "dev", uplink, "metric", "4242");
+        assertEquals(java.util.Optional.empty(), links.neighbour(Namespace.host(), uplink, dev.booster.api.net.IpAddress.parse(PEER_IP)),
+                "nothing has asked for the gateway yet");
+        dp = Dataplanes.open(DataplaneConfig.builder().provider(AfXdpProvider.NAME)
+                .option("afxdp.uplink", uplink)
+                .option("afxdp.uplink.podCidrs", POD_CIDR)
+                .build());
+        assertEquals(java.util.Optional.of(peerMac), links.neighbour(Namespace.host(), uplink, dev.booster.api.net.IpAddress.parse(PEER_IP)),
+                "opening asked the gateway and the kernel learnt its MAC");
+        podUid = "test-" + ProcessHandle.current().pid() + "-uplink-learn";
+        dp.pods().attach(PodSpec.builder("shop", "learn").uid(podUid).netns(TestNamespaces.path(podNs))
+                .addInterface(Veth.of("eth0", InterfaceAddress.parse(POD_IP + "/32"))).build());
+        CommandResult ping = namespaces.exec(peerNs, "ping", "-c", "2", "-W", "2", "-i", "0.2", POD_IP);
+        assertEquals(0, ping.exitCode(), () -> "the replies went out to the learnt MAC:\n" + ping.stdout() + ping.stderr() + diagnostics());
+    }
+
+    @Test
     void aMissingUplinkIsAClearError() {
         Exception e = assertThrows(Exception.class, () -> Dataplanes.open(DataplaneConfig.builder().provider(AfXdpProvider.NAME)
                 .option("afxdp.uplink", "bxnosuchlink0").option("afxdp.uplink.gatewayMac", peerMac.toString()).build()));

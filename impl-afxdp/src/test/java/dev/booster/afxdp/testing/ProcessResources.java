@@ -59,6 +59,18 @@ public final class ProcessResources {
         return openDescriptorTargets().stream().filter(t -> t.equals("anon_inode:" + kind)).count();
     }
 
+    /** This process's resident memory (VmRSS of /proc/self/status), in KiB. */
+    public static long residentKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("/proc/self/status has no VmRSS line");
+    }
+
     private static java.util.List<String> openDescriptorTargets() {
         java.util.List<String> targets = new java.util.ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -84,6 +84,7 @@ class XskLeakTest {
             assertNotEquals(0, XdpQuery.attachedProgramId(host), "program attached while the socket is open");
             socket.close();
             assertEquals(0, XdpQuery.attachedProgramId(host), "program detached once the socket closed");
+            assertEquals(64, umem.frames().available(), "the frames of the fill ring came back");
         }
     }
 
