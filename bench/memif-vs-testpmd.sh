@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Packets per second over one memif queue pair, 64-byte frames, a generator pinned to CPU 0 and a sink pinned to
+# CPU 1, in four configurations, one after the other in one run:
+#   (a)  Booster -> Booster    MemifPps generate (slave)  ->  MemifPps sink (master)
+#   (b1) Booster -> testpmd    MemifPps generate (slave)  ->  testpmd rxonly (server)
+#   (b2) testpmd -> Booster    testpmd txonly (client)    ->  MemifPps sink (master)
+#   (c)  testpmd -> testpmd    testpmd txonly (client)    ->  testpmd rxonly (server)
+# pps = what the sink received per second, averaged over SECONDS_MEASURED one-second reports after WARMUP ones.
+#
+# Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
+# Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1.
+# Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WARMUP=${WARMUP:-3}
+MEASURE=${SECONDS_MEASURED:-10}
+ROUNDS=${ROUNDS:-1}
+BURST=${BURST:-32}
+GEN_CPU=0
+SINK_CPU=1
+JAR=$ROOT/bench/target/benchmarks.jar
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export JAVA_HOME
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+if [ -z "${BOOSTER_BENCH_LOCKED:-}" ]; then
+  [ "$(nproc)" -ge 2 ] || { say "needs 2 CPUs (generator and sink on separate cores), found $(nproc)"; exit 1; }
+  [ -x "$JAVA_HOME/bin/java" ] || { say "no JDK 25 at JAVA_HOME=$JAVA_HOME"; exit 1; }
+  if [ -z "${SKIP_BUILD:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find "$ROOT"/{api,memif,bench}/src/main "$ROOT"/bench/pom.xml -newer "$JAR" -type f | head -n1)" ]; }; then
+    say "building $JAR"
+    (cd "$ROOT" && ./mvnw -q -B -o -pl bench -am -Pbenchmarks -DskipTests package)
+  fi
+  say "waiting for /tmp/booster-bench.lock (no two benchmarks at once)"
+  exec env BOOSTER_BENCH_LOCKED=1 flock /tmp/booster-bench.lock "$0" "$@"
+fi
+
+WITH_TESTPMD=1
+if [ "$(id -u)" -ne 0 ]; then WITH_TESTPMD=; say "not root: testpmd configurations skipped"; fi
+if ! command -v dpdk-testpmd >/dev/null; then WITH_TESTPMD=; say "dpdk-testpmd not installed (apt-get install dpdk): testpmd configurations skipped"; fi
+
+WORK=$(mktemp -d /tmp/bstmemif.XXXXXX)
+PIDS=()
+PREFIXES=()
+
+cleanup() {
+  set +e
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for prefix in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$prefix"; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+RUN_SECONDS=$((WARMUP + MEASURE + 2))
+
+java_side() { # java_side generate|sink master|slave socket cpu log
+  taskset -c "$4" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx128m \
+    -cp "$JAR" dev.booster.bench.memif.MemifPps "$1" "$2" "$3" seconds=$((RUN_SECONDS + 30)) burst="$BURST" >"$5" 2>&1 &
+  PIDS+=($!)
+}
+
+testpmd_side() { # testpmd_side txonly|rxonly client|server socket fwd-cpu log
+  local prefix main
+  prefix=bstmemif-$$-${#PREFIXES[@]}
+  PREFIXES+=("$prefix")
+  main=$((1 - $4)) # the main lcore only prints the stats; the forwarding lcore gets the other core
+  dpdk-testpmd -l 0,1 --main-lcore "$main" --no-huge -m 512 --no-pci --file-prefix "$prefix" \
+    --vdev="net_memif0,role=$2,socket=$3,socket-abstract=no" \
+    -- --forward-mode="$1" --nb-cores=1 --rxq=1 --txq=1 --burst="$BURST" --total-num-mbufs=16384 \
+       --auto-start --stats-period 1 >"$5" 2>&1 &
+  PIDS+=($!)
+}
+
+await() { # await <what> <seconds> <command...>: polls the command every 0.1 s
+  local what=$1 tries=$(($2 * 10))
+  shift 2
+  for _ in $(seq 1 "$tries"); do "$@" && return 0; sleep 0.1; done
+  say "timed out waiting for $what"
+  return 1
+}
+
+sink_ready() { # sink_ready java|testpmd log socket
+  if [ "$1" = java ]; then grep -q '^listening on' "$2"; else [ -S "$3" ]; fi
+}
+
+# The mean of the one-second rates labelled $2 in log $1, skipping the zeros before traffic started and WARMUP more.
+rate() {
+  grep -a -o "$2: *[0-9]*" "$1" | awk -v warm="$WARMUP" -v n="$MEASURE" '
+    { v = $2 } started == 0 && v == 0 { next } { started = 1; seen++ }
+    seen > warm && taken < n { sum += v; taken++ }
+    END { if (taken < n) { print "short"; exit } printf "%d", sum / taken }'
+}
+
+stop_all() {
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+  for prefix in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$prefix"; done
+  PREFIXES=()
+}
+
+# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED and DELIVERED (pps). Runs in this shell,
+# so the cleanup trap knows every process it started.
+run() {
+  local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
+  local glog=$WORK/$name-gen.log slog=$WORK/$name-sink.log
+  rm -f "$socket"
+  if [ "$sink" = java ]; then java_side sink master "$socket" $SINK_CPU "$slog"; else testpmd_side rxonly server "$socket" $SINK_CPU "$slog"; fi
+  await "the $sink sink of $name" 60 sink_ready "$sink" "$slog" "$socket" || { cat "$slog" >&2; exit 1; }
+  if [ "$gen" = java ]; then java_side generate slave "$socket" $GEN_CPU "$glog"; else testpmd_side txonly client "$socket" $GEN_CPU "$glog"; fi
+  await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -30 "$glog" "$slog" >&2; exit 1; }
+  sleep $((WARMUP + MEASURE + 1))
+  OFFERED=$(rate "$glog" Tx-pps)
+  DELIVERED=$(rate "$slog" Rx-pps)
+  stop_all
+  cp "$glog" "$slog" "$LOGS/" 2>/dev/null || true
+  rm -f "$socket"
+  [ "$DELIVERED" != short ] || { say "$name: fewer than $MEASURE rate reports after the warm-up"; tail -30 "$slog" >&2; exit 1; }
+}
+
+LOGS=${LOGS:-$WORK/logs}
+mkdir -p "$LOGS"
+load_before=$(uptime | sed 's/.*load average: //')
+results=()
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round/$ROUNDS: (a) Booster -> Booster"
+  run a java java
+  results+=("$round|(a) Booster memif -> Booster memif|$OFFERED|$DELIVERED")
+  if [ -n "$WITH_TESTPMD" ]; then
+    say "round $round/$ROUNDS: (b1) Booster -> testpmd"
+    run b1 java testpmd
+    results+=("$round|(b1) Booster memif -> testpmd rxonly|$OFFERED|$DELIVERED")
+    say "round $round/$ROUNDS: (b2) testpmd -> Booster"
+    run b2 testpmd java
+    results+=("$round|(b2) testpmd txonly -> Booster memif|$OFFERED|$DELIVERED")
+    say "round $round/$ROUNDS: (c) testpmd -> testpmd"
+    run c testpmd testpmd
+    results+=("$round|(c) testpmd txonly -> testpmd rxonly|$OFFERED|$DELIVERED")
+  fi
+done
+load_after=$(uptime | sed 's/.*load average: //')
+
+printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator on CPU %s, sink on CPU %s\n' "$BURST" $GEN_CPU $SINK_CPU
+printf 'pps: mean of %s one-second reports after %s of warm-up\n\n' "$MEASURE" "$WARMUP"
+printf '%-5s %-40s %14s %14s %10s\n' round configuration "offered pps" "received pps" "vs (c)"
+for row in "${results[@]}"; do
+  IFS='|' read -r round name off pps <<<"$row"
+  c=$(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/ { print $4 }')
+  ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0) printf "%.2f", p / c; else print "-" }')
+  printf '%-5s %-40s %14s %14s %10s\n' "$round" "$name" "$off" "$pps" "$ratio"
+done
+printf '\nload average before: %s; after: %s\n' "$load_before" "$load_after"
+printf 'machine: %s CPUs, %s, kernel %s, %s, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+  "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)" "$(dpkg-query -W -f='dpdk ${Version}' dpdk 2>/dev/null || echo 'no dpdk')"
