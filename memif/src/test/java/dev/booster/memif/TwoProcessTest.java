@@ -5,8 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,32 +49,16 @@ class TwoProcessTest {
         ResourceCount.assertBackTo(before);
     }
 
-    @ParameterizedTest(name = "this process is {0}, {1} queues")
-    @CsvSource({"MASTER, 4", "SLAVE, 2"})
-    void framesCrossBetweenProcessesOnEveryQueue(Role role, int queues) {
-        PeerProcess peer;
-        MemifInterface memif;
-        if (role == Role.MASTER) {
-            memif = open(MemifConfig.master(socket()).withQueues(queues));
-            peer = startPeer(Role.SLAVE, queues);
-        } else {
-            peer = startPeer(Role.MASTER, queues);
-            memif = open(MemifConfig.slave(socket()).withQueues(queues).withReconnectInterval(Duration.ofMillis(50)));
-        }
-        awaitConnected(memif, peer);
-        assertEquals(queues, memif.rxQueueCount());
-        assertEquals(queues, memif.txQueueCount());
-        assertEquals(Optional.of("peer-" + peer.pid()), memif.peerName());
-        exchange(memif, peer, queues);
-    }
-
     @Test
-    void masterServesANewPeerProcessAfterTheFirstIsKilled() {
-        MemifInterface master = open(MemifConfig.master(socket()).withQueues(3));
+    void aSlaveProcessOnFourQueuesThenAnotherAfterTheFirstIsKilled() {
+        MemifInterface master = open(MemifConfig.master(socket()).withQueues(4));
         ResourceCount listening = ResourceCount.now();
-        PeerProcess first = startPeer(Role.SLAVE, 3);
+        PeerProcess first = startPeer(Role.SLAVE, 4);
         awaitConnected(master, first);
-        exchange(master, first, 3);
+        assertEquals(4, master.rxQueueCount());
+        assertEquals(4, master.txQueueCount());
+        assertEquals(Optional.of("peer-" + first.pid()), master.peerName());
+        exchange(master, first, 4);
 
         first.kill();
         assertTrue(JavaToJavaTest.waitUntil(() -> !master.isConnected()), "master saw the killed slave go");
@@ -87,17 +69,21 @@ class TwoProcessTest {
         ResourceCount.assertBackTo(listening);
         assertFalse(master.send(0, PeerFrames.frame(PeerFrames.REQUEST, 0, 0)), "nothing to send to");
 
-        PeerProcess second = startPeer(Role.SLAVE, 3);
+        PeerProcess second = startPeer(Role.SLAVE, 4);
         awaitConnected(master, second);
-        exchange(master, second, 3);
+        assertEquals(Optional.of("peer-" + second.pid()), master.peerName());
+        exchange(master, second, 4);
         assertEquals(2, master.connectionCount());
     }
 
     @Test
-    void slaveReconnectsToANewMasterProcessAfterTheFirstIsKilled() {
+    void aMasterProcessOnTwoQueuesThenAnotherAfterTheFirstIsKilled() {
         PeerProcess first = startPeer(Role.MASTER, 2);
         MemifInterface slave = open(MemifConfig.slave(socket()).withQueues(2).withReconnectInterval(Duration.ofMillis(50)));
         awaitConnected(slave, first);
+        assertEquals(2, slave.rxQueueCount());
+        assertEquals(2, slave.txQueueCount());
+        assertEquals(Optional.of("peer-" + first.pid()), slave.peerName());
         exchange(slave, first, 2);
 
         first.kill();
@@ -110,6 +96,7 @@ class TwoProcessTest {
 
         PeerProcess second = startPeer(Role.MASTER, 2); // replaces the stale socket file
         awaitConnected(slave, second);
+        assertEquals(Optional.of("peer-" + second.pid()), slave.peerName());
         exchange(slave, second, 2);
         assertEquals(2, slave.connectionCount());
     }
