@@ -94,6 +94,12 @@ rate() {
     END { if (taken < n) { print "short"; exit } printf "%d", sum / taken }'
 }
 
+HZ=$(getconf CLK_TCK)
+# user + system CPU time of a process (all its threads), in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+reports_after_warmup() { [ "$(rate "$1" "$2")" != short ]; }
+
 stop_all() {
   for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
@@ -106,8 +112,9 @@ stop_all() {
   PREFIXES=()
 }
 
-# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED and DELIVERED (pps). Runs in this shell,
-# so the cleanup trap knows every process it started.
+# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED and DELIVERED (pps) and the share of a core
+# each side got during the measurement (GEN_CPU_SHARE, SINK_CPU_SHARE; below 1 when other work shared its core).
+# Runs in this shell, so the cleanup trap knows every process it started.
 run() {
   local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
   local glog=$WORK/$name-gen.log slog=$WORK/$name-sink.log
@@ -115,10 +122,20 @@ run() {
   if [ "$sink" = java ]; then java_side sink master "$socket" $SINK_CPU "$slog"; else testpmd_side rxonly server "$socket" $SINK_CPU "$slog"; fi
   await "the $sink sink of $name" 60 sink_ready "$sink" "$slog" "$socket" || { cat "$slog" >&2; exit 1; }
   if [ "$gen" = java ]; then java_side generate slave "$socket" $GEN_CPU "$glog"; else testpmd_side txonly client "$socket" $GEN_CPU "$glog"; fi
+  local gen_pid=${PIDS[-1]} sink_pid=${PIDS[-2]}
   await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -30 "$glog" "$slog" >&2; exit 1; }
-  sleep $((WARMUP + MEASURE + 1))
+  sleep "$WARMUP"
+  local g0 s0 t0 g1 s1 t1
+  g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); t0=$(date +%s%N)
+  sleep "$MEASURE"
+  g1=$(cpu_ticks "$gen_pid"); s1=$(cpu_ticks "$sink_pid"); t1=$(date +%s%N)
+  # Under load a side may report late; give both the reports the window needs.
+  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$glog" Tx-pps || true
+  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$slog" Rx-pps || true
   OFFERED=$(rate "$glog" Tx-pps)
   DELIVERED=$(rate "$slog" Rx-pps)
+  GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
+  SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   stop_all
   cp "$glog" "$slog" "$LOGS/" 2>/dev/null || true
   rm -f "$socket"
@@ -132,29 +149,29 @@ results=()
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round/$ROUNDS: (a) Booster -> Booster"
   run a java java
-  results+=("$round|(a) Booster memif -> Booster memif|$OFFERED|$DELIVERED")
+  results+=("$round|(a) Booster memif -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
   if [ -n "$WITH_TESTPMD" ]; then
     say "round $round/$ROUNDS: (b1) Booster -> testpmd"
     run b1 java testpmd
-    results+=("$round|(b1) Booster memif -> testpmd rxonly|$OFFERED|$DELIVERED")
+    results+=("$round|(b1) Booster memif -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
     say "round $round/$ROUNDS: (b2) testpmd -> Booster"
     run b2 testpmd java
-    results+=("$round|(b2) testpmd txonly -> Booster memif|$OFFERED|$DELIVERED")
+    results+=("$round|(b2) testpmd txonly -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
     say "round $round/$ROUNDS: (c) testpmd -> testpmd"
     run c testpmd testpmd
-    results+=("$round|(c) testpmd txonly -> testpmd rxonly|$OFFERED|$DELIVERED")
+    results+=("$round|(c) testpmd txonly -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
   fi
 done
 load_after=$(uptime | sed 's/.*load average: //')
 
 printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator on CPU %s, sink on CPU %s\n' "$BURST" $GEN_CPU $SINK_CPU
-printf 'pps: mean of %s one-second reports after %s of warm-up\n\n' "$MEASURE" "$WARMUP"
-printf '%-5s %-40s %14s %14s %10s\n' round configuration "offered pps" "received pps" "vs (c)"
+printf 'pps: mean of %s one-second reports after %s of warm-up; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
+printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "received pps" "gen cpu" "sink cpu" "vs (c)"
 for row in "${results[@]}"; do
-  IFS='|' read -r round name off pps <<<"$row"
+  IFS='|' read -r round name off pps gcpu scpu <<<"$row"
   c=$(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/ { print $4 }')
   ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0) printf "%.2f", p / c; else print "-" }')
-  printf '%-5s %-40s %14s %14s %10s\n' "$round" "$name" "$off" "$pps" "$ratio"
+  printf '%-5s %-40s %13s %13s %8s %8s %7s\n' "$round" "$name" "$off" "$pps" "$gcpu" "$scpu" "$ratio"
 done
 printf '\nload average before: %s; after: %s\n' "$load_before" "$load_after"
 printf 'machine: %s CPUs, %s, kernel %s, %s, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
