@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Packets per second over one memif queue pair, 64-byte frames, a generator pinned to CPU 0 and a sink pinned to
 # CPU 1, in four configurations, one after the other in one run:
-#   (a)  Booster -> Booster    MemifPps generate (slave)  ->  MemifPps sink (master)
-#   (b1) Booster -> testpmd    MemifPps generate (slave)  ->  testpmd rxonly (server)
-#   (b2) testpmd -> Booster    testpmd txonly (client)    ->  MemifPps sink (master)
-#   (c)  testpmd -> testpmd    testpmd txonly (client)    ->  testpmd rxonly (server)
+#   (a)  Booster -> Booster    MemifPps generate  ->  MemifPps sink
+#   (b1) Booster -> testpmd    MemifPps generate  ->  testpmd rxonly
+#   (b2) testpmd -> Booster    testpmd txonly     ->  MemifPps sink
+#   (c)  testpmd -> testpmd    testpmd txonly     ->  testpmd rxonly
+# The generator is the slave (testpmd role=client), the sink the master (role=server), unless GEN_ROLE=master.
 # pps = what the sink received per second, averaged over SECONDS_MEASURED one-second reports after WARMUP ones.
 #
 # Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
-# Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1.
+# Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
+# GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
+# frames go over the master-to-slave ring, into buffers the sink hands out).
 # Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +19,7 @@ WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
 ROUNDS=${ROUNDS:-1}
 BURST=${BURST:-32}
+GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
 GEN_CPU=0
 SINK_CPU=1
 JAR=$ROOT/bench/target/benchmarks.jar
@@ -23,6 +27,7 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
 
 say() { printf 'bench: %s\n' "$*" >&2; }
+case $GEN_ROLE in slave|master) ;; *) say "GEN_ROLE is slave or master, not $GEN_ROLE"; exit 1;; esac
 
 if [ -z "${BOOSTER_BENCH_LOCKED:-}" ]; then
   [ "$(nproc)" -ge 2 ] || { say "needs 2 CPUs (generator and sink on separate cores), found $(nproc)"; exit 1; }
@@ -82,8 +87,24 @@ await() { # await <what> <seconds> <command...>: polls the command every 0.1 s
   return 1
 }
 
-sink_ready() { # sink_ready java|testpmd log socket
+master_ready() { # master_ready java|testpmd log socket
   if [ "$1" = java ]; then grep -q '^listening on' "$2"; else [ -S "$3" ]; fi
+}
+
+# start_side generate|sink java|testpmd master|slave socket cpu log; a master is waited for until it listens
+start_side() {
+  local job=$1 who=$2 role=$3 socket=$4 cpu=$5 log=$6
+  if [ "$who" = java ]; then
+    java_side "$job" "$role" "$socket" "$cpu" "$log"
+  else
+    local mode=rxonly dpdk_role=client
+    [ "$job" = generate ] && mode=txonly
+    [ "$role" = master ] && dpdk_role=server
+    testpmd_side "$mode" "$dpdk_role" "$socket" "$cpu" "$log"
+  fi
+  if [ "$role" = master ]; then
+    await "the $who $job side ($role) to listen" 60 master_ready "$who" "$log" "$socket" || { cat "$log" >&2; exit 1; }
+  fi
 }
 
 # The mean of the one-second rates labelled $2 in log $1, skipping the zeros before traffic started and WARMUP more.
@@ -119,10 +140,18 @@ run() {
   local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
   local glog=$WORK/$name-gen.log slog=$WORK/$name-sink.log
   rm -f "$socket"
-  if [ "$sink" = java ]; then java_side sink master "$socket" $SINK_CPU "$slog"; else testpmd_side rxonly server "$socket" $SINK_CPU "$slog"; fi
-  await "the $sink sink of $name" 60 sink_ready "$sink" "$slog" "$socket" || { cat "$slog" >&2; exit 1; }
-  if [ "$gen" = java ]; then java_side generate slave "$socket" $GEN_CPU "$glog"; else testpmd_side txonly client "$socket" $GEN_CPU "$glog"; fi
-  local gen_pid=${PIDS[-1]} sink_pid=${PIDS[-2]}
+  local sink_role=master
+  [ "$GEN_ROLE" = master ] && sink_role=slave
+  # The master side first: a testpmd client connects once, at start, and does not retry.
+  if [ "$sink_role" = master ]; then
+    start_side sink "$sink" master "$socket" $SINK_CPU "$slog"
+    start_side generate "$gen" slave "$socket" $GEN_CPU "$glog"
+    local sink_pid=${PIDS[-2]} gen_pid=${PIDS[-1]}
+  else
+    start_side generate "$gen" master "$socket" $GEN_CPU "$glog"
+    start_side sink "$sink" slave "$socket" $SINK_CPU "$slog"
+    local gen_pid=${PIDS[-2]} sink_pid=${PIDS[-1]}
+  fi
   await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -30 "$glog" "$slog" >&2; exit 1; }
   sleep "$WARMUP"
   local g0 s0 t0 g1 s1 t1
@@ -164,7 +193,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 load_after=$(uptime | sed 's/.*load average: //')
 
-printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator on CPU %s, sink on CPU %s\n' "$BURST" $GEN_CPU $SINK_CPU
+printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator (%s) on CPU %s, sink on CPU %s\n' "$BURST" "$GEN_ROLE" $GEN_CPU $SINK_CPU
 printf 'pps: mean of %s one-second reports after %s of warm-up; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
 printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "received pps" "gen cpu" "sink cpu" "vs (c)"
 for row in "${results[@]}"; do
