@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Packets per second over one memif queue pair, 64-byte frames, a generator pinned to CPU 0 and a sink pinned to
+# CPU 1, in four configurations, one after the other in one run:
+#   (a)  Booster -> Booster    MemifPps generate  ->  MemifPps sink
+#   (b1) Booster -> testpmd    MemifPps generate  ->  testpmd rxonly
+#   (b2) testpmd -> Booster    testpmd txonly     ->  MemifPps sink
+#   (c)  testpmd -> testpmd    testpmd txonly     ->  testpmd rxonly
+# The generator is the slave (testpmd role=client), the sink the master (role=server), unless GEN_ROLE=master.
+# pps = what the sink received per second, averaged over SECONDS_MEASURED one-second reports after WARMUP ones.
+#
+# Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
+# Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
+# GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
+# frames go over the master-to-slave ring, into buffers the sink hands out).
+# Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WARMUP=${WARMUP:-3}
+MEASURE=${SECONDS_MEASURED:-10}
+ROUNDS=${ROUNDS:-1}
+BURST=${BURST:-32}
+GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
+GEN_CPU=0
+SINK_CPU=1
+JAR=$ROOT/bench/target/benchmarks.jar
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export JAVA_HOME
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+case $GEN_ROLE in slave|master) ;; *) say "GEN_ROLE is slave or master, not $GEN_ROLE"; exit 1;; esac
+
+if [ -z "${BOOSTER_BENCH_LOCKED:-}" ]; then
+  [ "$(nproc)" -ge 2 ] || { say "needs 2 CPUs (generator and sink on separate cores), found $(nproc)"; exit 1; }
+  [ -x "$JAVA_HOME/bin/java" ] || { say "no JDK 25 at JAVA_HOME=$JAVA_HOME"; exit 1; }
+  if [ -z "${SKIP_BUILD:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find "$ROOT"/{api,memif,bench}/src/main "$ROOT"/bench/pom.xml -newer "$JAR" -type f | head -n1)" ]; }; then
+    say "building $JAR"
+    (cd "$ROOT" && ./mvnw -q -B -o -pl bench -am -Pbenchmarks -DskipTests package)
+  fi
+  say "waiting for /tmp/booster-bench.lock (no two benchmarks at once)"
+  exec env BOOSTER_BENCH_LOCKED=1 flock /tmp/booster-bench.lock "$0" "$@"
+fi
+
+WITH_TESTPMD=1
+if [ "$(id -u)" -ne 0 ]; then WITH_TESTPMD=; say "not root: testpmd configurations skipped"; fi
+if ! command -v dpdk-testpmd >/dev/null; then WITH_TESTPMD=; say "dpdk-testpmd not installed (apt-get install dpdk): testpmd configurations skipped"; fi
+
+WORK=$(mktemp -d /tmp/bstmemif.XXXXXX)
+PIDS=()
+PREFIXES=()
+
+cleanup() {
+  set +e
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for prefix in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$prefix"; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+RUN_SECONDS=$((WARMUP + MEASURE + 2))
+
+java_side() { # java_side generate|sink master|slave socket cpu log
+  taskset -c "$4" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx128m \
+    -cp "$JAR" dev.booster.bench.memif.MemifPps "$1" "$2" "$3" seconds=$((RUN_SECONDS + 30)) burst="$BURST" >"$5" 2>&1 &
+  PIDS+=($!)
+}
+
+testpmd_side() { # testpmd_side txonly|rxonly client|server socket fwd-cpu log
+  local prefix main
+  prefix=bstmemif-$$-${#PREFIXES[@]}
+  PREFIXES+=("$prefix")
+  main=$((1 - $4)) # the main lcore only prints the stats; the forwarding lcore gets the other core
+  dpdk-testpmd -l 0,1 --main-lcore "$main" --no-huge -m 512 --no-pci --file-prefix "$prefix" \
+    --vdev="net_memif0,role=$2,socket=$3,socket-abstract=no" \
+    -- --forward-mode="$1" --nb-cores=1 --rxq=1 --txq=1 --burst="$BURST" --total-num-mbufs=16384 \
+       --auto-start --stats-period 1 >"$5" 2>&1 &
+  PIDS+=($!)
+}
+
+await() { # await <what> <seconds> <command...>: polls the command every 0.1 s
+  local what=$1 tries=$(($2 * 10))
+  shift 2
+  for _ in $(seq 1 "$tries"); do "$@" && return 0; sleep 0.1; done
+  say "timed out waiting for $what"
+  return 1
+}
+
+master_ready() { # master_ready java|testpmd log socket
+  if [ "$1" = java ]; then grep -q '^listening on' "$2"; else [ -S "$3" ]; fi
+}
+
+# start_side generate|sink java|testpmd master|slave socket cpu log; a master is waited for until it listens
+start_side() {
+  local job=$1 who=$2 role=$3 socket=$4 cpu=$5 log=$6
+  if [ "$who" = java ]; then
+    java_side "$job" "$role" "$socket" "$cpu" "$log"
+  else
+    local mode=rxonly dpdk_role=client
+    [ "$job" = generate ] && mode=txonly
+    [ "$role" = master ] && dpdk_role=server
+    testpmd_side "$mode" "$dpdk_role" "$socket" "$cpu" "$log"
+  fi
+  if [ "$role" = master ]; then
+    await "the $who $job side ($role) to listen" 60 master_ready "$who" "$log" "$socket" || { cat "$log" >&2; exit 1; }
+  fi
+}
+
+# The mean of the one-second rates labelled $2 in log $1, skipping the zeros before traffic started and WARMUP more.
+rate() {
+  grep -a -o "$2: *[0-9]*" "$1" | awk -v warm="$WARMUP" -v n="$MEASURE" '
+    { v = $2 } started == 0 && v == 0 { next } { started = 1; seen++ }
+    seen > warm && taken < n { sum += v; taken++ }
+    END { if (taken < n) { print "short"; exit } printf "%d", sum / taken }'
+}
+
+HZ=$(getconf CLK_TCK)
+# user + system CPU time of a process (all its threads), in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+reports_after_warmup() { [ "$(rate "$1" "$2")" != short ]; }
+
+stop_all() {
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+  for prefix in "${PREFIXES[@]}"; do rm -rf "/var/run/dpdk/$prefix"; done
+  PREFIXES=()
+}
+
+# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED and DELIVERED (pps) and the share of a core
+# each side got during the measurement (GEN_CPU_SHARE, SINK_CPU_SHARE; below 1 when other work shared its core).
+# Runs in this shell, so the cleanup trap knows every process it started.
+run() {
+  local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
+  local glog=$WORK/$name-gen.log slog=$WORK/$name-sink.log
+  rm -f "$socket"
+  local sink_role=master
+  [ "$GEN_ROLE" = master ] && sink_role=slave
+  # The master side first: a testpmd client connects once, at start, and does not retry.
+  if [ "$sink_role" = master ]; then
+    start_side sink "$sink" master "$socket" $SINK_CPU "$slog"
+    start_side generate "$gen" slave "$socket" $GEN_CPU "$glog"
+    local sink_pid=${PIDS[-2]} gen_pid=${PIDS[-1]}
+  else
+    start_side generate "$gen" master "$socket" $GEN_CPU "$glog"
+    start_side sink "$sink" slave "$socket" $SINK_CPU "$slog"
+    local gen_pid=${PIDS[-2]} sink_pid=${PIDS[-1]}
+  fi
+  await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -30 "$glog" "$slog" >&2; exit 1; }
+  sleep "$WARMUP"
+  local g0 s0 t0 g1 s1 t1
+  g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); t0=$(date +%s%N)
+  sleep "$MEASURE"
+  g1=$(cpu_ticks "$gen_pid"); s1=$(cpu_ticks "$sink_pid"); t1=$(date +%s%N)
+  # Under load a side may report late; give both the reports the window needs.
+  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$glog" Tx-pps || true
+  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$slog" Rx-pps || true
+  OFFERED=$(rate "$glog" Tx-pps)
+  DELIVERED=$(rate "$slog" Rx-pps)
+  GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
+  SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
+  stop_all
+  cp "$glog" "$slog" "$LOGS/" 2>/dev/null || true
+  rm -f "$socket"
+  [ "$DELIVERED" != short ] || { say "$name: fewer than $MEASURE rate reports after the warm-up"; tail -30 "$slog" >&2; exit 1; }
+}
+
+LOGS=${LOGS:-$WORK/logs}
+mkdir -p "$LOGS"
+load_before=$(uptime | sed 's/.*load average: //')
+results=()
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round/$ROUNDS: (a) Booster -> Booster"
+  run a java java
+  results+=("$round|(a) Booster memif -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+  if [ -n "$WITH_TESTPMD" ]; then
+    say "round $round/$ROUNDS: (b1) Booster -> testpmd"
+    run b1 java testpmd
+    results+=("$round|(b1) Booster memif -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+    say "round $round/$ROUNDS: (b2) testpmd -> Booster"
+    run b2 testpmd java
+    results+=("$round|(b2) testpmd txonly -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+    say "round $round/$ROUNDS: (c) testpmd -> testpmd"
+    run c testpmd testpmd
+    results+=("$round|(c) testpmd txonly -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+  fi
+done
+load_after=$(uptime | sed 's/.*load average: //')
+
+printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator (%s) on CPU %s, sink on CPU %s\n' "$BURST" "$GEN_ROLE" $GEN_CPU $SINK_CPU
+printf 'pps: mean of %s one-second reports after %s of warm-up; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
+printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "received pps" "gen cpu" "sink cpu" "vs (c)"
+for row in "${results[@]}"; do
+  IFS='|' read -r round name off pps gcpu scpu <<<"$row"
+  c=$(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/ { print $4 }')
+  ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0) printf "%.2f", p / c; else print "-" }')
+  printf '%-5s %-40s %13s %13s %8s %8s %7s\n' "$round" "$name" "$off" "$pps" "$gcpu" "$scpu" "$ratio"
+done
+printf '\nload average before: %s; after: %s\n' "$load_before" "$load_after"
+printf 'machine: %s CPUs, %s, kernel %s, %s, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+  "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)" "$(dpkg-query -W -f='dpdk ${Version}' dpdk 2>/dev/null || echo 'no dpdk')"
