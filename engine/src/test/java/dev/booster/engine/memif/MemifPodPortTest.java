@@ -10,13 +10,16 @@ import dev.booster.api.pod.PodSpec;
 import dev.booster.engine.frame.FrameBuilder;
 import dev.booster.engine.packet.PacketMemory;
 import dev.booster.engine.packet.PacketVector;
+import dev.booster.engine.testing.Allocations;
 import dev.booster.engine.testing.TestBuffers;
+import dev.booster.memif.MemifBuffers;
 import dev.booster.memif.MemifConfig;
 import dev.booster.memif.MemifInterface;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -293,6 +296,38 @@ class MemifPodPortTest {
         assertFalse(app.isConnected());
         assertEquals(Optional.of("peer disconnected: interface closed"), app.lastDisconnectReason());
         assertFalse(port.isUp());
+    }
+
+    @Test
+    void aRoundTripThroughThePortAllocatesNothing() {
+        MemifPodPort port = port(spec(socket(), Memif.Mode.ETHERNET, 1, 1500));
+        MemifInterface app = slave(MemifConfig.slave(socket()));
+        byte[] bytes = udpFrame(64);
+        MemorySegment frame = Arena.ofAuto().allocate(bytes.length);
+        MemorySegment.copy(bytes, 0, frame, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        MemifBuffers appRx = new MemifBuffers(8);
+        MemifBuffers appTx = new MemifBuffers(8);
+        int[] slots = new int[1];
+        long allocated = Allocations.allocatedBy(i -> {
+            vector.clear();
+            int handle = engineBuffers.alloc();
+            long data = engineBuffers.address(handle) + 128;
+            MemorySegment.copy(frame, 0, PacketMemory.ALL, data, bytes.length);
+            slots[0] = vector.append(handle, engineBuffers, data, bytes.length, 128, 2048 - 128);
+            int sent = port.port().tx(vector, slots, 1);               // engine -> application
+            int got = app.rxBurst(0, appRx, 8);
+            app.release(appRx);
+            app.txAcquire(0, appTx, 1);                                 // application -> engine
+            MemorySegment.copy(frame, 0, appTx.region(0), appTx.offset(0), bytes.length);
+            appTx.setLength(0, bytes.length);
+            app.txBurst(0, appTx, 1);
+            vector.clear();
+            int received = port.port().rx(vector, PacketVector.CAPACITY);
+            for (int s = 0; s < received; s++) vector.owner[s].free(vector.buffer[s]);
+            return sent + got + received;
+        });
+        assertTrue(allocated < Allocations.NOISE_BYTES, allocated + " bytes allocated over " + Allocations.CALLS + " round trips");
+        assertEquals(0, engineBuffers.outstanding());
     }
 
     private static boolean waitUntil(BooleanSupplier condition) {
