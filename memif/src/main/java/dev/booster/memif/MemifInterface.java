@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -55,6 +56,7 @@ public final class MemifInterface implements AutoCloseable {
     private final int wakeFd;
     private final int listenFd;
     private final boolean removeSocketFile;
+    private final StateListener listener;
     private final Thread controlThread;
     private final Object stateLock = new Object();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -63,8 +65,9 @@ public final class MemifInterface implements AutoCloseable {
     private volatile String lastDisconnectReason;
     private volatile long connectionCount;
 
-    private MemifInterface(MemifConfig config, int wakeFd, int listenFd, boolean removeSocketFile) {
+    private MemifInterface(MemifConfig config, int wakeFd, int listenFd, boolean removeSocketFile, StateListener listener) {
         this.config = config;
+        this.listener = listener;
         this.wakeFd = wakeFd;
         this.listenFd = listenFd;
         this.removeSocketFile = removeSocketFile;
@@ -78,7 +81,17 @@ public final class MemifInterface implements AutoCloseable {
      * directory, a path another process is listening on); a slave starts connecting in the background.
      */
     public static MemifInterface open(MemifConfig config) {
+        return open(config, StateListener.NONE);
+    }
+
+    /**
+     * Opens the interface as {@link #open(MemifConfig)} does, telling {@code listener} whenever a peer connects and
+     * whenever that connection ends. The control thread, which is created here, inherits the calling thread's network
+     * namespace: a slave connects to abstract socket names of that namespace.
+     */
+    public static MemifInterface open(MemifConfig config, StateListener listener) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(listener, "listener");
         int wakeFd = Libc.eventfd(Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC, "memif control wakeup");
         int listenFd = -1;
         boolean removeSocketFile = false;
@@ -88,7 +101,7 @@ public final class MemifInterface implements AutoCloseable {
                 if (removeSocketFile) clearStaleSocket(config.socketPath());
                 listenFd = listen(config.socketPath());
             }
-            MemifInterface memif = new MemifInterface(config, wakeFd, listenFd, removeSocketFile);
+            MemifInterface memif = new MemifInterface(config, wakeFd, listenFd, removeSocketFile, listener);
             memif.controlThread.start();
             return memif;
         } catch (RuntimeException e) {
@@ -100,6 +113,38 @@ public final class MemifInterface implements AutoCloseable {
 
     public MemifConfig config() {
         return config;
+    }
+
+    /**
+     * Hears of connections coming and going. Called on the interface's control thread, in order, after the connection
+     * is usable ({@link #connected}) or after it was withdrawn from the packet calls ({@link #disconnected}); it must
+     * return quickly and must not close the interface. What it throws is logged and otherwise ignored.
+     */
+    public interface StateListener {
+        /** Listens to nothing. */
+        StateListener NONE = new StateListener() {
+            @Override
+            public void connected(String peerName) {
+            }
+
+            @Override
+            public void disconnected(String reason) {
+            }
+        };
+
+        /** A peer completed the handshake; the rings are usable. */
+        void connected(String peerName);
+
+        /** The connection that {@link #connected} announced ended, for {@code reason} (as {@link #lastDisconnectReason()}). */
+        void disconnected(String reason);
+    }
+
+    private void tell(Consumer<StateListener> event) {
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "memif " + config.socketPath() + ": state listener failed", e);
+        }
     }
 
     /** Whether a peer is connected and the rings are usable. */
@@ -566,6 +611,7 @@ public final class MemifInterface implements AutoCloseable {
             s.connection = c;
             connectionCount++;
             publish(c);
+            tell(l -> l.connected(c.peerName()));
             LOG.log(System.Logger.Level.INFO, "memif " + roleName() + " " + config.socketPath() + ": connected to " + c.peerName()
                     + " (" + c.rxQueues() + " RX / " + c.txQueues() + " TX queues)");
         }
@@ -585,6 +631,8 @@ public final class MemifInterface implements AutoCloseable {
             Session s = session;
             if (s == null) return;
             session = null;
+            // Before the connection is withdrawn: whoever sees isConnected() turn false can read why.
+            lastDisconnectReason = reason;
             if (s.connection != null) publish(null);
             if (tellPeer) {
                 try {
@@ -596,11 +644,11 @@ public final class MemifInterface implements AutoCloseable {
             s.channel.close();
             if (s.connection != null) s.connection.close();
             s.handshake.close();
-            lastDisconnectReason = reason;
             System.Logger.Level level = reason.equals("interface closed") || reason.startsWith("peer ") ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
             if (s.connection != null || !reason.equals("interface closed")) {
                 LOG.log(level, "memif " + roleName() + " " + config.socketPath() + ": disconnected: " + reason);
             }
+            if (s.connection != null) tell(l -> l.disconnected(reason));
         }
 
         private int timeoutMillis() {

@@ -212,6 +212,34 @@ class JavaToJavaTest {
     }
 
     @Test
+    void theStateListenerHearsEachConnectionComeAndGoInOrder() {
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<MemifInterface> self = new java.util.concurrent.atomic.AtomicReference<>();
+        MemifInterface.StateListener listener = new MemifInterface.StateListener() {
+            @Override
+            public void connected(String peerName) {
+                events.add("up " + peerName + (self.get().isConnected() ? "" : " (not usable yet)"));
+            }
+
+            @Override
+            public void disconnected(String reason) {
+                events.add("down " + reason);
+            }
+        };
+        MemifInterface master = MemifInterface.open(MemifConfig.master(socket()), listener);
+        self.set(master);
+        opened.add(master);
+        MemifInterface first = MemifInterface.open(MemifConfig.slave(socket()).withInterfaceName("first"));
+        assertTrue(first.awaitConnected(CONNECT) && waitUntil(() -> events.size() == 1));
+        first.close();
+        assertTrue(waitUntil(() -> events.size() == 2));
+        MemifInterface second = open(MemifConfig.slave(socket()).withInterfaceName("second"));
+        assertTrue(second.awaitConnected(CONNECT) && waitUntil(() -> events.size() == 3));
+        master.close();
+        assertEquals(List.of("up first", "down peer disconnected: interface closed", "up second", "down interface closed"), events);
+    }
+
+    @Test
     void aSlaveReconnectsWhenTheMasterComesBack() {
         MemifInterface slave = open(MemifConfig.slave(socket()).withReconnectInterval(Duration.ofMillis(50)));
         MemifInterface master = MemifInterface.open(MemifConfig.master(socket()));

@@ -15,11 +15,17 @@ import dev.booster.engine.dataplane.PodPort;
 import dev.booster.engine.packet.ArenaPacketBuffers;
 
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The {@code memory} backend: pods' interfaces are queues in this process. Packets move synchronously: a
  * {@link MemoryPod#send} runs the engine on the caller's thread until it is idle, so when {@code send} returns the
  * frame has been delivered or dropped (and counted) — deterministic for tests.
+ *
+ * <p>Memif pods are the exception: their peer writes whenever it likes, so while the dataplane has memif interfaces a
+ * poller thread runs the engine too (one vector at a time, under the same lock as {@code send} and the control calls),
+ * parking when idle. A frame a memif peer sends arrives within about a millisecond, not synchronously.
  */
 public final class MemoryDataplane extends EngineDataplane {
     private final ArenaPacketBuffers buffers;
@@ -51,6 +57,38 @@ public final class MemoryDataplane extends EngineDataplane {
         engine().pollUntilIdle();
     }
 
+    /** One round of the memif poller; false once the dataplane is closed. */
+    private synchronized int pumpOnce(MemifPoller poller) {
+        if (!poller.running) return -1;
+        return engine().pollOnce();
+    }
+
+    /**
+     * Runs the engine while memif ports exist: spins a little after traffic, then parks 50 µs, then 1 ms per idle
+     * round. It stops itself when told, without being joined: the control calls that stop it hold the lock it needs.
+     */
+    private final class MemifPoller implements Runnable {
+        private static final int SPIN_ROUNDS = 64;
+        private static final int SHORT_PARK_ROUNDS = 200;
+        volatile boolean running = true;
+
+        @Override
+        public void run() {
+            int idle = 0;
+            while (running) {
+                int received = pumpOnce(this);
+                if (received < 0) return;
+                if (received > 0) {
+                    idle = 0;
+                } else if (++idle <= SPIN_ROUNDS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(idle <= SPIN_ROUNDS + SHORT_PARK_ROUNDS ? 50_000 : 1_000_000);
+                }
+            }
+        }
+    }
+
     /** Packet buffers in use (not yet delivered or freed): 0 when idle means nothing leaked. */
     public synchronized int buffersInUse() {
         return buffers.inUse();
@@ -65,6 +103,7 @@ public final class MemoryDataplane extends EngineDataplane {
     private static final class Backend implements EngineBackend {
         final ArenaPacketBuffers buffers;
         MemoryDataplane dataplane;
+        private MemifPoller poller;
 
         Backend(ArenaPacketBuffers buffers) {
             this.buffers = buffers;
@@ -86,8 +125,27 @@ public final class MemoryDataplane extends EngineDataplane {
             return new MemoryPort(pod.uid() + "/" + spec.name(), mac, buffers, dataplane::pump);
         }
 
+        /** Memory pods have no network namespace: the task runs in the dataplane's own. */
+        @Override
+        public <T> T inPodNetns(PodSpec pod, Supplier<T> task) {
+            return task.get();
+        }
+
+        /** Called under the dataplane's lock, as every control call. */
+        @Override
+        public void memifPortsChanged(int count) {
+            if (count > 0 && poller == null) {
+                poller = dataplane.new MemifPoller();
+                Thread.ofPlatform().daemon().name("booster-memory-memif-poller").start(poller);
+            } else if (count == 0 && poller != null) {
+                poller.running = false;
+                poller = null;
+            }
+        }
+
         @Override
         public void close() {
+            memifPortsChanged(0);
             buffers.close();
         }
     }

@@ -13,12 +13,16 @@ import java.util.Set;
  * Provider {@code memory}: Booster's engine with in-memory ports. Needs no root and no native library, so it is
  * always available; the lowest priority, so a real backend wins when one is available.
  *
+ * <p>Memif interfaces are real: their sockets and shared memory work with any memif peer on the host (another
+ * process, or a {@code MemifInterface} slave in the same JVM); a memory pod's abstract socket name lives in the
+ * dataplane's own network namespace, since memory pods have none.
+ *
  * <p>Options: {@code memory.buffers} (packet buffers, default 8192).
  */
 public final class MemoryProvider implements DataplaneProvider {
     public static final String NAME = "memory";
 
-    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.VETH, Capability.TAP, Capability.IPV6,
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.VETH, Capability.TAP, Capability.MEMIF, Capability.IPV6,
             Capability.POLICY, Capability.STATEFUL_POLICY, Capability.POLICY_TIERS, Capability.TRACING, Capability.UNPRIVILEGED));
 
     @Override

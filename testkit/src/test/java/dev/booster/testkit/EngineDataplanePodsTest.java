@@ -8,7 +8,6 @@ import dev.booster.api.event.DataplaneEvent;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.pod.AfXdp;
-import dev.booster.api.pod.Memif;
 import dev.booster.api.pod.NamedPort;
 import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
@@ -110,12 +109,7 @@ class EngineDataplanePodsTest {
     }
 
     @Test
-    void memifAndAfXdpInterfacesNeedCapabilitiesMemoryLacks() {
-        PodSpec memif = PodSpec.builder("ns", "cnf").addInterface(Memif.of("memif0", "@booster-test", TestPods.address("10.0.0.5"))).build();
-        UnsupportedCapabilityException m = assertThrows(UnsupportedCapabilityException.class, () -> dp.pods().attach(memif));
-        assertEquals(Capability.MEMIF, m.capability());
-        assertTrue(m.getMessage().contains("MEMIF") && m.getMessage().contains("interfaces[0]"), m.getMessage());
-
+    void afXdpInterfacesNeedACapabilityMemoryLacks() {
         PodSpec afXdp = PodSpec.builder("ns", "xdp")
                 .addInterface(Veth.of("eth0", TestPods.address("10.0.0.6")))
                 .addInterface(new AfXdp("xsk0", List.of(TestPods.address("10.0.0.7")), List.of(), 1500, Optional.empty(), 1, AfXdp.XdpMode.AUTO))

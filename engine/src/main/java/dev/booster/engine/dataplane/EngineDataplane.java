@@ -30,6 +30,7 @@ import dev.booster.api.stats.Stats;
 import dev.booster.api.tunnel.Tunnels;
 import dev.booster.engine.Engine;
 import dev.booster.engine.InterfaceConfig;
+import dev.booster.engine.memif.MemifPodPort;
 import dev.booster.engine.policy.CompiledPolicy;
 import dev.booster.engine.policy.PolicyCompiler;
 import dev.booster.engine.policy.PolicyEndpoint;
@@ -77,6 +78,7 @@ public class EngineDataplane implements Dataplane {
      * changes (a pod leaving, another taking its address) must re-classify flows as much as a new policy set does.
      */
     private long compilations;
+    private int memifPorts;
     private boolean closed;
 
     public EngineDataplane(EngineBackend backend, Engine engine) {
@@ -192,7 +194,7 @@ public class EngineDataplane implements Dataplane {
         PodState pod = new PodState(spec, slot);
         MacAddress gatewayMac = engine.config().gatewayMac();
         try {
-            for (InterfaceSpec iface : spec.interfaces()) pod.ports.add(backend.openPort(spec, iface, gatewayMac));
+            for (int i = 0; i < spec.interfaces().size(); i++) pod.ports.add(openPort(spec, i, gatewayMac));
             setSlot(slot, pod);
             publishPolicy(policySet); // the pod's policy is in force before its first packet
             for (int i = 0; i < spec.interfaces().size(); i++) {
@@ -201,15 +203,38 @@ public class EngineDataplane implements Dataplane {
                 int index = engine.addInterface(new InterfaceConfig.Pod(port.hostName(), spec.uid(), port.port(),
                         iface.addresses().stream().map(InterfaceAddress::address).toList(), slot, Optional.of(port.podMac()), gatewayMac));
                 pod.indexes.add(index);
-                pod.interfaces.add(new AttachedInterface(iface, port.hostName(), port.podMac(), gatewayMac, index));
+                // An IP-mode memif has no MAC on the pod side; the engine's own stand-in stays inside.
+                MacAddress podMac = iface instanceof Memif m && m.mode() == Memif.Mode.IP ? null : port.podMac();
+                pod.interfaces.add(new AttachedInterface(iface, port.hostName(), podMac, gatewayMac, index));
             }
         } catch (RuntimeException e) {
             undo(pod);
             throw e;
         }
         pods.put(spec.uid(), pod);
+        memifPortsChanged();
         events.publish(new DataplaneEvent.PodAttached(Instant.now(), spec.uid()));
         return pod;
+    }
+
+    /** A memif is made here, the same for every backend; anything else by the backend. */
+    private PodPort openPort(PodSpec spec, int i, MacAddress gatewayMac) {
+        InterfaceSpec iface = spec.interfaces().get(i);
+        if (!(iface instanceof Memif memif)) return backend.openPort(spec, iface, gatewayMac);
+        return MemifPodPort.open(spec, memif, "interfaces[" + i + "]", gatewayMac, backend::inPodNetns, engine::awaitWorkerCaughtUp,
+                (port, up) -> events.publish(new DataplaneEvent.InterfaceStateChanged(Instant.now(), port.hostName(), up)));
+    }
+
+    /** Tells the backend how many memif ports the engine has, when that changed. */
+    private void memifPortsChanged() {
+        int count = 0;
+        for (PodState pod : pods.values()) {
+            for (PodPort port : pod.ports) if (port instanceof MemifPodPort) count++;
+        }
+        if (count != memifPorts) {
+            memifPorts = count;
+            backend.memifPortsChanged(count);
+        }
     }
 
     private void checkAddresses(PodSpec spec, int i, InterfaceSpec iface) {
@@ -291,6 +316,7 @@ public class EngineDataplane implements Dataplane {
         } finally {
             // The pod is gone from the bookkeeping whatever failed above, so its host side must go too.
             for (PodPort port : pod.ports.reversed()) closeQuietly(port);
+            memifPortsChanged();
             events.publish(new DataplaneEvent.PodDetached(Instant.now(), pod.spec.uid()));
         }
     }

@@ -69,6 +69,11 @@ class EngineDataplaneTest {
         }
 
         @Override
+        public <T> T inPodNetns(PodSpec pod, java.util.function.Supplier<T> task) {
+            return task.get();
+        }
+
+        @Override
         public void close() {
             buffers.close();
         }

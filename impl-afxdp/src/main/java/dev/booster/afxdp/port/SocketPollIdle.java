@@ -19,6 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * control plane publishes a state ({@link #wakeup()} bumps an eventfd in the same poll set), or a timeout passes (so
  * conntrack expiry still runs now and then).
  *
+ * <p>A port that is no AF_XDP socket (a memif) has no descriptor to wait on: while there is one, the timeout is 1 ms.
+ *
  * <p>The poll set is rebuilt (off the packet path) only when the worker's interface table changed. Only sockets of
  * the state the worker read this round are polled: a removed port's socket is closed only after the worker caught up
  * with a newer state, which {@link #wakeup()} makes it do at once.
@@ -29,6 +31,11 @@ public final class SocketPollIdle implements IdleStrategy {
     static final int PARK_ROUNDS = 20;
     static final long PARK_NANOS = 50_000;
     static final int POLL_TIMEOUT_MILLIS = 100;
+    /**
+     * The timeout while the engine has a port without a descriptor to sleep on (a memif, whose peer writes to shared
+     * memory): such a port is looked at at least every millisecond, at the price of a thousand wake-ups a second.
+     */
+    static final int SHORT_POLL_TIMEOUT_MILLIS = 1;
 
     private final Arena arena = Arena.ofShared();
     private final int eventFd;
@@ -39,6 +46,7 @@ public final class SocketPollIdle implements IdleStrategy {
     private final MemorySegment one;
     private InterfaceTable polledTable;
     private int polledCount;
+    private int timeoutMillis = POLL_TIMEOUT_MILLIS;
     private long sleeps;
     private boolean closed;
 
@@ -67,7 +75,7 @@ public final class SocketPollIdle implements IdleStrategy {
     private void sleep(InterfaceTable interfaces) {
         if (interfaces != polledTable) rebuild(interfaces);
         sleeps++;
-        int ready = Libc.poll(callState, pollFds, polledCount, POLL_TIMEOUT_MILLIS);
+        int ready = Libc.poll(callState, pollFds, polledCount, timeoutMillis);
         if (ready > 0 && (pollFds.get(JAVA_SHORT, Libc.POLLFD_REVENTS) & Libc.POLLIN) != 0) {
             Libc.read(callState, eventFd, drained, Long.BYTES);
         }
@@ -75,12 +83,18 @@ public final class SocketPollIdle implements IdleStrategy {
 
     private void rebuild(InterfaceTable interfaces) {
         int n = 0;
+        boolean unpollable = false;
         put(n++, eventFd);
         for (int index : interfaces.presentIndices()) {
-            if (interfaces.port(index) instanceof XskPort port && n < capacity) put(n++, port.fd());
+            if (interfaces.port(index) instanceof XskPort port) {
+                if (n < capacity) put(n++, port.fd());
+            } else {
+                unpollable = true;
+            }
         }
         polledTable = interfaces;
         polledCount = n;
+        timeoutMillis = unpollable ? SHORT_POLL_TIMEOUT_MILLIS : POLL_TIMEOUT_MILLIS;
     }
 
     private void put(int entry, int fd) {

@@ -24,14 +24,17 @@ import dev.booster.engine.Engine;
 import dev.booster.engine.dataplane.EngineBackend;
 import dev.booster.engine.dataplane.PodPort;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * Makes pod interfaces for the {@code afxdp} provider: for a {@link Veth}, a veth pair whose pod end is created
+ * Makes pod interfaces for the {@code afxdp} provider (memifs are made by the dataplane, which enters the pod's
+ * namespace here for an abstract socket): for a {@link Veth}, a veth pair whose pod end is created
  * directly in the pod's namespace with the spec's name, MAC, MTU, addresses and routes (see {@link PodLinkSetup}),
  * and whose host end ({@link HostVethNames}: {@code bst...}, MAC = the gateway MAC) gets an AF_XDP socket in copy
  * mode on the worker's one UMEM ({@link WorkerUmem}), which all pods and the uplink share. Whatever a failed attach
@@ -92,10 +95,11 @@ final class AfXdpBackend implements EngineBackend {
     public PodPort openPort(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
         String field = "interfaces[" + pod.interfaces().indexOf(spec) + "]";
         if (!(spec instanceof Veth veth)) {
-            // The dataplane checks capabilities before it gets here; this keeps the backend honest on its own.
+            // The dataplane checks capabilities before it gets here, and makes memifs itself; this keeps the backend
+            // honest on its own.
             Capability needed = switch (spec) {
                 case Tap t -> Capability.TAP;
-                case Memif m -> Capability.MEMIF;
+                case Memif m -> throw new IllegalArgumentException(field + " (" + spec.name() + ") is a memif, which EngineDataplane makes, not the backend");
                 default -> Capability.AF_XDP_POD;
             };
             throw new UnsupportedCapabilityException(provider(), needed, field + " (" + spec.name() + ") is not a veth");
@@ -148,6 +152,13 @@ final class AfXdpBackend implements EngineBackend {
                     + AfXdpOptions.INTERFACES + ") and all are in use; detach a pod, or open the dataplane with a larger "
                     + AfXdpOptions.INTERFACES + " (each interface adds " + AfXdpOptions.FRAMES + " × 4 KiB of pinned memory)");
         }
+    }
+
+    /** Enters the pod's namespace on a thread of its own ({@link NetnsThreads}); the path is checked as for a veth. */
+    @Override
+    public <T> T inPodNetns(PodSpec pod, Supplier<T> task) {
+        Path path = pod.netns().orElseThrow(() -> new InvalidSpecException("netns", "is missing"));
+        return NetnsThreads.supply(PodNetns.resolve(path).path(), task);
     }
 
     private synchronized void forget(AfXdpPodPort port) {

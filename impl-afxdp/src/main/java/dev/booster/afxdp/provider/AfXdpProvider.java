@@ -28,7 +28,7 @@ import java.util.Set;
 public final class AfXdpProvider implements DataplaneProvider {
     public static final String NAME = "afxdp";
 
-    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.VETH, Capability.IPV6, Capability.POLICY,
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.VETH, Capability.MEMIF, Capability.IPV6, Capability.POLICY,
             Capability.STATEFUL_POLICY, Capability.POLICY_TIERS, Capability.TRACING));
 
     @Override

@@ -21,7 +21,7 @@ class AfXdpProviderTest {
         DataplaneProvider found = Dataplanes.providers().stream().filter(p -> p.name().equals("afxdp")).findFirst().orElseThrow();
         assertInstanceOf(AfXdpProvider.class, found);
         assertEquals(100, found.priority());
-        assertEquals(Set.of(Capability.VETH, Capability.IPV6, Capability.POLICY, Capability.STATEFUL_POLICY,
+        assertEquals(Set.of(Capability.VETH, Capability.MEMIF, Capability.IPV6, Capability.POLICY, Capability.STATEFUL_POLICY,
                 Capability.POLICY_TIERS, Capability.TRACING), found.capabilities());
     }
 

@@ -4,9 +4,11 @@ import dev.booster.afxdp.link.NetnsThreads;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.Ip6Address;
 import dev.booster.api.net.IpAddress;
+import dev.booster.api.pod.Memif;
 import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Veth;
+import dev.booster.testkit.conformance.MemifResponder;
 import dev.booster.testkit.conformance.PodNetwork;
 
 import java.io.IOException;
@@ -24,16 +26,21 @@ import java.nio.charset.StandardCharsets;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pods in real network namespaces for the conformance suite: each pod gets a namespace of its own; ping is the
  * system's {@code ping} run inside it; TCP listeners, UDP echo responders and clients are Java sockets created inside
  * the namespace (a socket stays in the namespace of the thread that made it) and served from ordinary threads.
+ *
+ * <p>A memif pod gets a namespace too, and its memif an abstract socket name, which exists only inside that namespace:
+ * the dataplane must make the socket there, and the pod's application ({@link MemifResponder}) connects from there.
  */
 public final class NetnsPodNetwork implements PodNetwork {
     private static final int TIMEOUT_MILLIS = 2000;
@@ -45,6 +52,7 @@ public final class NetnsPodNetwork implements PodNetwork {
     private final Map<String, PodSpec> specsByUid = new HashMap<>();
     private final Map<String, List<AutoCloseable>> serversByUid = new HashMap<>();
     private final Map<String, DatagramChannel> echoes = new HashMap<>();
+    private final Map<String, MemifResponder> memifApplications = new HashMap<>();
 
     public NetnsPodNetwork(String tag) {
         this.namespaces = new TestNamespaces(tag);
@@ -58,6 +66,32 @@ public final class NetnsPodNetwork implements PodNetwork {
         netnsByUid.put(spec.uid(), netns);
         specsByUid.put(spec.uid(), spec);
         return spec;
+    }
+
+    @Override
+    public PodSpec memifPod(String namespace, String name, Map<String, String> labels, InterfaceAddress... addresses) {
+        String netns = namespaces.add(namespace + "-" + name);
+        Memif memif = new Memif("eth0", List.of(addresses), List.of(), Memif.DEFAULT_MTU, Optional.empty(), Memif.Role.MASTER,
+                "@booster-test-" + namespace + "-" + name + uidSuffix, 0, 1, 256, Memif.Mode.ETHERNET, Optional.empty());
+        PodSpec spec = PodSpec.builder(namespace, name).uid(namespace + "/" + name + uidSuffix).labels(labels)
+                .netns(TestNamespaces.path(netns)).addInterface(memif).build();
+        netnsByUid.put(spec.uid(), netns);
+        specsByUid.put(spec.uid(), spec);
+        memifApplications.put(spec.uid(), NetnsThreads.supply(TestNamespaces.path(netns), () -> MemifResponder.start(memif)));
+        return spec;
+    }
+
+    /** Before traffic to a memif pod: its application must have connected, or the first request would find nobody. */
+    private void awaitMemifApplication(IpAddress to) {
+        ownerOf(to).map(memifApplications::get).ifPresent(application -> {
+            if (!application.awaitConnected(Duration.ofSeconds(5))) throw new AssertionError("the memif application for " + to + " did not connect");
+        });
+    }
+
+    private Optional<String> ownerOf(IpAddress to) {
+        return specsByUid.values().stream()
+                .filter(s -> s.interfaces().stream().flatMap(i -> i.addresses().stream()).anyMatch(a -> a.address().equals(to)))
+                .map(PodSpec::uid).findFirst();
     }
 
     private Path netnsOf(PodAttachment pod) {
@@ -89,6 +123,7 @@ public final class NetnsPodNetwork implements PodNetwork {
 
     @Override
     public boolean ping(PodAttachment from, IpAddress to) {
+        awaitMemifApplication(to);
         List<String> command = new ArrayList<>(List.of("ping", "-c", "1", "-W", "2"));
         if (to instanceof Ip6Address) command.add("-6");
         command.add(to.toString());
@@ -109,11 +144,12 @@ public final class NetnsPodNetwork implements PodNetwork {
 
     @Override
     public boolean udp(PodAttachment from, IpAddress to, int port) {
-        String owner = specsByUid.values().stream()
-                .filter(s -> s.interfaces().stream().flatMap(i -> i.addresses().stream()).anyMatch(a -> a.address().equals(to)))
-                .map(PodSpec::uid).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no pod of this network has " + to));
-        ensureUdpEcho(owner, port);
+        String owner = ownerOf(to).orElseThrow(() -> new IllegalArgumentException("no pod of this network has " + to));
+        if (memifApplications.containsKey(owner)) {
+            awaitMemifApplication(to); // the application echoes any UDP
+        } else {
+            ensureUdpEcho(owner, port);
+        }
         byte[] payload = ("echo " + port).getBytes(StandardCharsets.US_ASCII);
         return NetnsThreads.supply(netnsOf(from), () -> {
             try (DatagramSocket socket = new DatagramSocket()) {
@@ -176,6 +212,8 @@ public final class NetnsPodNetwork implements PodNetwork {
     }
 
     private void closeServers(String uid) {
+        MemifResponder application = memifApplications.remove(uid);
+        if (application != null) application.close();
         for (AutoCloseable server : serversByUid.getOrDefault(uid, List.of())) {
             try {
                 server.close();
@@ -190,6 +228,7 @@ public final class NetnsPodNetwork implements PodNetwork {
     @Override
     public void close() {
         for (String uid : List.copyOf(serversByUid.keySet())) closeServers(uid);
+        for (String uid : List.copyOf(memifApplications.keySet())) closeServers(uid);
         namespaces.close();
     }
 }

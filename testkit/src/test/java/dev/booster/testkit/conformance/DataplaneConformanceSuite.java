@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The end-to-end behaviour every provider must show, whatever moves its packets: pods reach each other over IPv4
  * and IPv6 with ICMP, TCP and UDP; counters count; NetworkPolicy allows, denies, keeps state and can be replaced or
- * removed live; detaching frees a pod's address; attach/detach cycles leak nothing.
+ * removed live; detaching frees a pod's address; attach/detach cycles leak nothing; a memif pod is reached and policed
+ * as a veth pod is.
  *
  * <p>A backend runs it by extending this class in its own tests (depend on {@code booster-testkit} with
  * {@code <type>test-jar</type>}) and implementing the hooks: how to open its dataplane, its {@link PodNetwork}, whether
@@ -174,6 +175,39 @@ public abstract class DataplaneConformanceSuite {
     }
 
     @Test
+    void aMemifPodIsReachedAndPolicedExactlyLikeAVethPod() {
+        assumeTrue(dataplane.capabilities().contains(Capability.MEMIF), "the backend has no memif pods");
+        PodAttachment a = attach("alpha", "a", A4, A6);
+        PodSpec spec = network.memifPod("beta", "m", Map.of("app", "m"), addresses(B4, B6));
+        PodAttachment m = dataplane.pods().attach(spec);
+
+        assertTrue(network.ping(a, ip(B4)), "a -> memif pod ICMP");
+        assertTrue(network.udp(a, ip(B4), 5353), "a -> memif pod UDP/5353");
+        if (ipv6()) {
+            assertTrue(network.ping(a, ip(B6)), "a -> memif pod ICMPv6");
+            assertTrue(network.udp(a, ip(B6), 5353), "a -> memif pod UDP/5353 over IPv6");
+        }
+        InterfaceCounters memif = counters(m);
+        int exchanges = ipv6() ? 4 : 2;
+        assertCount("memif pod tx packets", exchanges, memif.txPackets());
+        assertCount("memif pod rx packets", exchanges, memif.rxPackets());
+
+        if (dataplane.capabilities().contains(Capability.POLICY)) {
+            dataplane.policies().apply(PolicySet.of(acceptsUdpFromA("beta", "m", 5353)));
+            assertTrue(network.udp(a, ip(B4), 5353), "UDP/5353 from a is allowed into the memif pod");
+            assertFalse(network.udp(a, ip(B4), 5354), "UDP/5354 is not");
+            assertFalse(network.ping(a, ip(B4)), "nor ICMP");
+            assertCount("policy-deny drops", 2, dataplane.stats().drops("policy-deny"));
+            dataplane.policies().apply(PolicySet.EMPTY);
+            assertTrue(network.ping(a, ip(B4)), "open again without the policy");
+        }
+
+        m.detach();
+        network.remove(spec);
+        assertFalse(network.ping(a, ip(B4)), "a detached memif pod answers nothing");
+    }
+
+    @Test
     void aDetachedPodIsUnreachableAndAnotherPodCanTakeItsAddress() {
         PodAttachment a = attach("alpha", "a", A4, A6);
         PodAttachment b = attach("beta", "b", B4, B6);
@@ -263,6 +297,14 @@ public abstract class DataplaneConformanceSuite {
                 LabelSelector.matchLabels(Map.of(Labels.NAMESPACE_NAME, "alpha")));
         return NetworkPolicy.of("beta", "b-accepts-a", NetworkPolicySpec.of(LabelSelector.matchLabels(Map.of("app", "b")),
                 List.of(PolicyType.INGRESS), List.of(IngressRule.allow(List.of(a), List.of(NetworkPolicyPort.tcp(port)))), List.of()));
+    }
+
+    /** Pod {@code app} of {@code namespace} accepts UDP on {@code port} from alpha/a, and nothing else. */
+    private static NetworkPolicy acceptsUdpFromA(String namespace, String app, int port) {
+        NetworkPolicyPeer a = NetworkPolicyPeer.podsInNamespaces(LabelSelector.matchLabels(Map.of("app", "a")),
+                LabelSelector.matchLabels(Map.of(Labels.NAMESPACE_NAME, "alpha")));
+        return NetworkPolicy.of(namespace, app + "-accepts-udp-from-a", NetworkPolicySpec.of(LabelSelector.matchLabels(Map.of("app", app)),
+                List.of(PolicyType.INGRESS), List.of(IngressRule.allow(List.of(a), List.of(NetworkPolicyPort.udp(port)))), List.of()));
     }
 
     /** Pod {@code app} of {@code namespace} is isolated for ingress with no rule: it accepts no new connection. */

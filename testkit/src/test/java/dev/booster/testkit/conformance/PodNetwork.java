@@ -26,6 +26,16 @@ public interface PodNetwork extends AutoCloseable {
      */
     PodSpec pod(String namespace, String name, Map<String, String> labels, InterfaceAddress... addresses);
 
+    /**
+     * A spec for a pod whose one interface is a memif {@code eth0} carrying {@code addresses} (the dataplane the
+     * master), with its application already started: a {@link MemifResponder} that answers {@link #ping} and
+     * {@link #udp} once the pod is attached. Traffic calls that reach the pod wait for the application to connect.
+     * Only as a destination: a memif pod neither sends pings nor accepts TCP here.
+     */
+    default PodSpec memifPod(String namespace, String name, Map<String, String> labels, InterfaceAddress... addresses) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " makes no memif pods");
+    }
+
     /** From now on, the pod accepts TCP connections on {@code port} on all its addresses. */
     void listen(PodAttachment pod, int port);
 
