@@ -425,8 +425,17 @@ final class JavaEmitter {
         return out.close().toString();
     }
 
+    /**
+     * An {@code enumflag}, or an {@code enum} named {@code *_flags}: VPP declares some flag sets (e.g.
+     * {@code if_status_flags}) as plain enums, and its reference client combines their values all the same.
+     */
+    static boolean isFlags(ApiDefinition.Enum enumeration) {
+        return enumeration.flags() || enumeration.name().endsWith("_flags");
+    }
+
     private String emitEnum(String className, ApiDefinition.Enum enumeration) {
         ScalarKind kind = resolver.enumKind(enumeration);
+        boolean flags = isFlags(enumeration);
         SourceWriter out = fileStart();
         out.javadoc("VPP " + (enumeration.flags() ? "enumflag" : "enum") + " {@code " + enumeration.name() + "} ("
                 + kind.apiName() + "). Open: values this build does not name decode too.");
@@ -445,7 +454,7 @@ final class JavaEmitter {
         }
         out.line("public static final VppEnumType<" + className + "> TYPE = new VppEnumType<>("
                 + SourceWriter.quote(enumeration.name()) + ", " + className + ".class, " + kind.runtimeConstant()
-                + ", " + enumeration.flags() + ",");
+                + ", " + flags + ",");
         out.line("        java.util.List.of(" + String.join(",\n                ", constants) + "),");
         out.line("        " + className + "::new);");
         out.blank();
@@ -453,7 +462,7 @@ final class JavaEmitter {
         out.line("VppChecks.scalar(" + SourceWriter.quote(enumeration.name()) + ", " + kind.runtimeConstant()
                 + ", value);");
         out.close();
-        if (enumeration.flags()) {
+        if (flags) {
             out.blank();
             out.open("public boolean has(" + className + " flags)");
             out.line("return (value & flags.value) == flags.value;");
