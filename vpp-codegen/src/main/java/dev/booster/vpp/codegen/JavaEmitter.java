@@ -38,7 +38,7 @@ final class JavaEmitter {
     }
 
     /** File name (relative to the package directory) → source, for every type, every message and the registry. */
-    Map<String, String> emitAll(String registryClass) {
+    Map<String, String> emitAll(String registryClass, String apiVersion) {
         Map<String, String> files = new LinkedHashMap<>();
         Set<String> classNames = new HashSet<>();
         for (ApiDefinition definition : api.types().values()) {
@@ -58,7 +58,7 @@ final class JavaEmitter {
         if (!classNames.add(registryClass)) {
             throw new ApiFormatException("registry class " + registryClass + " clashes with a generated type");
         }
-        files.put(registryClass + ".java", emitRegistry(registryClass));
+        files.put(registryClass + ".java", emitRegistry(registryClass, apiVersion));
         return files;
     }
 
@@ -495,11 +495,13 @@ final class JavaEmitter {
 
     // ---------------------------------------------------------------------------------------------- registry
 
-    private String emitRegistry(String registryClass) {
+    private String emitRegistry(String registryClass, String apiVersion) {
         SourceWriter out = fileStart();
         out.javadoc("Every message and type generated from " + String.join(", ", api.files()) + ".");
         out.open("public final class " + registryClass);
         out.blank();
+        out.line("/** The VPP API release the files come from, e.g. {@code v26.06}. */");
+        out.line("public static final String API_VERSION = " + SourceWriter.quote(apiVersion) + ";");
         out.line("public static final java.util.List<String> API_FILES = java.util.List.of("
                 + String.join(", ", api.files().stream().map(SourceWriter::quote).toList()) + ");");
         out.blank();

@@ -15,8 +15,11 @@ import java.util.stream.Stream;
  * Generates Java records and codecs for VPP's binary API from {@code .api.json} files.
  *
  * <pre>
- * VppCodegen --api-dir DIR --output DIR --package PKG [--registry CLASS] --files memclnt,vpe,interface|all
+ * VppCodegen --api-dir DIR --output DIR --package PKG [--registry CLASS] [--api-version NAME]
+ *            --files memclnt,vpe,interface|all
  * </pre>
+ * The API version (default: the API directory's name, e.g. {@code v26.06}) is recorded in the registry, for
+ * error messages about version skew.
  * Writes one file per message and type into {@code OUTPUT/PKG-as-path}, plus the registry class listing them;
  * files whose content did not change are left untouched (so the compiler's staleness check holds), and Java files
  * no longer generated are deleted from that package directory.
@@ -34,8 +37,10 @@ public final class VppCodegen {
         String registry = options.getOrDefault("registry", "VppApi");
         List<String> files = Arrays.stream(required(options, "files").split("[,\\s]+")).filter(s -> !s.isBlank())
                 .toList();
+        String apiVersion = options.getOrDefault("api-version", apiDir.toAbsolutePath().normalize().getFileName()
+                .toString());
         long started = System.nanoTime();
-        Result result = generate(apiDir, files, output, packageName, registry);
+        Result result = generate(apiDir, files, output, packageName, registry, apiVersion);
         System.out.printf("booster-vpp-codegen: %d Java files (%d changed) from %d API files in %d ms -> %s%n",
                 result.files(), result.changed(), result.apiFiles(), (System.nanoTime() - started) / 1_000_000,
                 result.directory());
@@ -46,9 +51,10 @@ public final class VppCodegen {
     }
 
     /** Generates into {@code output}; see the class comment. */
-    public static Result generate(Path apiDir, List<String> files, Path output, String packageName, String registry) {
+    public static Result generate(Path apiDir, List<String> files, Path output, String packageName, String registry,
+                                  String apiVersion) {
         ApiDefinitions api = ApiDefinitions.read(apiDir, files);
-        Map<String, String> sources = new JavaEmitter(api, packageName).emitAll(registry);
+        Map<String, String> sources = new JavaEmitter(api, packageName).emitAll(registry, apiVersion);
         Path directory = output.resolve(packageName.replace('.', '/'));
         int changed = 0;
         try {
@@ -74,9 +80,10 @@ public final class VppCodegen {
     }
 
     /** File name → Java source, without writing anything. */
-    public static Map<String, String> sources(Path apiDir, List<String> files, String packageName, String registry) {
+    public static Map<String, String> sources(Path apiDir, List<String> files, String packageName, String registry,
+                                              String apiVersion) {
         ApiDefinitions api = ApiDefinitions.read(apiDir, files);
-        return new JavaEmitter(api, packageName).emitAll(registry);
+        return new JavaEmitter(api, packageName).emitAll(registry, apiVersion);
     }
 
     private static Map<String, String> options(String[] args) {
@@ -84,7 +91,8 @@ public final class VppCodegen {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'; usage:"
-                        + " VppCodegen --api-dir DIR --output DIR --package PKG [--registry CLASS] --files a,b|all");
+                        + " VppCodegen --api-dir DIR --output DIR --package PKG [--registry CLASS] [--api-version NAME]"
+                        + " --files a,b|all");
             }
             options.put(args[i].substring(2), args[++i]);
         }
