@@ -24,6 +24,10 @@ final class ApiDefinitions {
     private final Map<String, ApiService> services = new TreeMap<>();
 
     private ApiDefinitions(List<ApiFile> apiFiles) {
+        this(apiFiles, null);
+    }
+
+    private ApiDefinitions(List<ApiFile> apiFiles, List<String> fileNames) {
         List<String> names = new ArrayList<>();
         for (ApiFile file : apiFiles) {
             names.add(file.fileName());
@@ -47,11 +51,69 @@ final class ApiDefinitions {
                 services.putIfAbsent(service.request(), service);
             }
         }
-        this.files = List.copyOf(names);
+        this.files = List.copyOf(fileNames == null ? names : fileNames);
     }
 
     static ApiDefinitions of(List<ApiFile> files) {
         return new ApiDefinitions(files);
+    }
+
+    /**
+     * Only the given definitions ({@code "message NAME"}, {@code "type NAME"}) and what they need: the types their
+     * fields use, transitively, and the messages VPP answers a request with.
+     */
+    ApiDefinitions restrictTo(java.util.Collection<String> definitions) {
+        ApiDefinitions restricted = new ApiDefinitions(List.of(), files);
+        java.util.Deque<String> work = new java.util.ArrayDeque<>(definitions);
+        while (!work.isEmpty()) {
+            String key = work.pop();
+            if (key.startsWith("message ")) {
+                String name = key.substring("message ".length());
+                ApiMessage message = messages.get(name);
+                if (message == null) {
+                    throw new ApiFormatException("no message " + name + " in " + files);
+                }
+                if (restricted.messages.putIfAbsent(name, message) != null) {
+                    continue;
+                }
+                message.fields().forEach(field -> typeReference(field.type(), work));
+                ApiService service = services.get(name);
+                if (service != null) {
+                    restricted.services.put(name, service);
+                    if (service.hasReply()) {
+                        work.push("message " + service.reply());
+                    }
+                    service.streamMessage().ifPresent(details -> work.push("message " + details));
+                    service.events().forEach(event -> work.push("message " + event));
+                }
+            } else if (key.startsWith("type ")) {
+                String name = key.substring("type ".length());
+                ApiDefinition type = types.get(name);
+                if (type == null) {
+                    throw new ApiFormatException("no type " + name + " in " + files);
+                }
+                if (restricted.types.putIfAbsent(name, type) != null) {
+                    continue;
+                }
+                restricted.typeFiles.put(name, typeFiles.get(name));
+                switch (type) {
+                    case ApiDefinition.Struct struct -> struct.fields().forEach(f -> typeReference(f.type(), work));
+                    case ApiDefinition.Union union -> union.members().forEach(f -> typeReference(f.type(), work));
+                    case ApiDefinition.Alias alias -> typeReference(alias.type(), work);
+                    case ApiDefinition.Enum _ -> {
+                    }
+                }
+            } else {
+                throw new IllegalArgumentException("definitions are 'message NAME' or 'type NAME', not '" + key + "'");
+            }
+        }
+        return restricted;
+    }
+
+    private static void typeReference(String typeName, java.util.Deque<String> work) {
+        if (ScalarKind.fromApiName(typeName).isEmpty() && !typeName.equals("string")) {
+            work.push("type " + WireResolver.definitionName(typeName));
+        }
     }
 
     /**

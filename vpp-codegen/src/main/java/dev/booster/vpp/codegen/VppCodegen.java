@@ -86,6 +86,29 @@ public final class VppCodegen {
         return new JavaEmitter(api, packageName).emitAll(registry, apiVersion);
     }
 
+    /**
+     * The kinds of construct the files use (see {@code ConstructCensus}): what generating them exercises. A test
+     * compares the whole API's census with the generated set's.
+     */
+    public static java.util.SortedSet<String> constructs(Path apiDir, List<String> files) {
+        return ConstructCensus.of(ApiDefinitions.read(apiDir, files));
+    }
+
+    /** The constructs each message ({@code "message NAME"}) and type ({@code "type NAME"}) of the files uses. */
+    public static Map<String, java.util.SortedSet<String>> constructsByDefinition(Path apiDir, List<String> files) {
+        return ConstructCensus.byDefinition(ApiDefinitions.read(apiDir, files));
+    }
+
+    /**
+     * Like {@link #sources(Path, List, String, String, String)} for only some definitions of the files
+     * ({@code "message NAME"}, {@code "type NAME"}) and what they need.
+     */
+    public static Map<String, String> sources(Path apiDir, List<String> files, java.util.Collection<String> definitions,
+                                              String packageName, String registry, String apiVersion) {
+        ApiDefinitions api = ApiDefinitions.read(apiDir, files).restrictTo(definitions);
+        return new JavaEmitter(api, packageName).emitAll(registry, apiVersion);
+    }
+
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
