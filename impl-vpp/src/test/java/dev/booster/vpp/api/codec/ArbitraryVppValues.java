@@ -40,6 +40,19 @@ public final class ArbitraryVppValues {
         return type.fromValue().apply(scalarBits(type.size()));
     }
 
+    /** Each record's canonical constructor, checked once against its description. */
+    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+            try {
+                return type.getDeclaredConstructor(java.util.Arrays.stream(type.getRecordComponents())
+                        .map(RecordComponent::getType).toArray(Class<?>[]::new));
+            } catch (NoSuchMethodException e) {
+                throw new AssertionError(type + ": no canonical constructor", e);
+            }
+        }
+    };
+
     /** Builds a record from the fields that are components (count fields are derived), checking they line up. */
     private <T> T construct(Class<T> javaClass, String name, List<VppField> fields) {
         RecordComponent[] components = javaClass.getRecordComponents();
@@ -48,23 +61,20 @@ public final class ArbitraryVppValues {
             throw new AssertionError(name + ": " + components.length + " record components but "
                     + componentFields.size() + " non-count fields");
         }
-        Class<?>[] types = new Class<?>[components.length];
         Object[] arguments = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
             if (!components[i].getName().equals(componentFields.get(i).javaName())) {
                 throw new AssertionError(name + ": component " + i + " is " + components[i].getName()
                         + ", the field says " + componentFields.get(i).javaName());
             }
-            types[i] = components[i].getType();
             arguments[i] = value(componentFields.get(i).type());
         }
         try {
-            Constructor<T> constructor = javaClass.getDeclaredConstructor(types);
-            return constructor.newInstance(arguments);
+            return javaClass.cast(CONSTRUCTORS.get(javaClass).newInstance(arguments));
         } catch (InvocationTargetException e) {
             throw new AssertionError(name + ": the constructor refused arbitrary valid values", e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError(name + ": no canonical constructor", e);
+            throw new AssertionError(name + ": cannot construct", e);
         }
     }
 

@@ -67,17 +67,28 @@ public final class SchemaEncoder {
         };
     }
 
-    private static Object component(Object record, String name) {
-        for (RecordComponent component : record.getClass().getRecordComponents()) {
-            if (component.getName().equals(name)) {
-                try {
-                    return component.getAccessor().invoke(record);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
+    /** Each record's accessors by component name. */
+    private static final ClassValue<java.util.Map<String, java.lang.reflect.Method>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected java.util.Map<String, java.lang.reflect.Method> computeValue(Class<?> type) {
+            java.util.Map<String, java.lang.reflect.Method> accessors = new java.util.HashMap<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                accessors.put(component.getName(), component.getAccessor());
             }
+            return accessors;
         }
-        throw new IllegalStateException(record.getClass().getSimpleName() + " has no component " + name);
+    };
+
+    private static Object component(Object record, String name) {
+        java.lang.reflect.Method accessor = ACCESSORS.get(record.getClass()).get(name);
+        if (accessor == null) {
+            throw new IllegalStateException(record.getClass().getSimpleName() + " has no component " + name);
+        }
+        try {
+            return accessor.invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void write(VppWireType type, Object value, DataOutputStream out) throws IOException {
