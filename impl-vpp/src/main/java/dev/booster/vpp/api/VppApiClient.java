@@ -389,7 +389,8 @@ public final class VppApiClient implements AutoCloseable {
     private void dispatch(byte[] body) {
         int id = ((body[0] & 0xff) << 8) | (body[1] & 0xff);
         Optional<String> nameWithCrc = table == null
-                ? Optional.of(id == SOCKCLNT_CREATE_REPLY_ID ? SockclntCreateReply.TYPE.nameWithCrc() : "?")
+                ? Optional.of(id == SOCKCLNT_CREATE_REPLY_ID ? SockclntCreateReply.TYPE.nameWithCrc()
+                : "(unnumbered: the handshake is not done)")
                 : table.nameWithCrcOf(id);
         VppMessageType<?> type = nameWithCrc.map(knownMessages::get).orElse(null);
         if (type == null) {

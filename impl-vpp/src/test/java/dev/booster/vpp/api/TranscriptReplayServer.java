@@ -109,6 +109,11 @@ public final class TranscriptReplayServer implements AutoCloseable {
         return frames(transcript, name, step.start(), step.end());
     }
 
+    /** The recorded sockclnt_delete and its reply, which no step of the transcript names. */
+    public static Exchange goodbye(VppTranscript transcript) {
+        return frames(transcript, "sockclnt_delete", 73, 75);
+    }
+
     public static Exchange frames(VppTranscript transcript, String name, int start, int end) {
         List<VppTranscript.Frame> frames = transcript.frames().subList(start, end);
         return new Exchange(name, frames.stream().filter(VppTranscript.Frame::fromClient).toList(),

@@ -237,9 +237,8 @@ class VppApiClientTest {
         return TranscriptReplayServer.step(TRANSCRIPT, name);
     }
 
-    /** The recorded sockclnt_delete and its reply (no step of the transcript names them). */
     private static TranscriptReplayServer.Exchange goodbye() {
-        return TranscriptReplayServer.frames(TRANSCRIPT, "sockclnt_delete", 73, 75);
+        return TranscriptReplayServer.goodbye(TRANSCRIPT);
     }
 
     /** The request the recorded client sent first in {@code step}. */

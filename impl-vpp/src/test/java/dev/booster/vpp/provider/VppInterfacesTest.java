@@ -99,7 +99,7 @@ class VppInterfacesTest {
         for (String step : steps) {
             script.add(TranscriptReplayServer.step(TRANSCRIPT, step));
         }
-        script.add(TranscriptReplayServer.frames(TRANSCRIPT, "sockclnt_delete", 73, 75));
+        script.add(TranscriptReplayServer.goodbye(TRANSCRIPT));
         server = TranscriptReplayServer.start(directory, TRANSCRIPT, script);
         return VppApiClient.connect(VppClientOptions.builder().socket(server.socket()).clientName("booster-capture")
                 .requestTimeout(Duration.ofSeconds(5)).require(VppInterfaces.MESSAGES).build());

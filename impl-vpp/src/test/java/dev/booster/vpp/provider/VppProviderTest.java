@@ -116,6 +116,6 @@ class VppProviderTest {
     }
 
     private static TranscriptReplayServer.Exchange goodbye() {
-        return TranscriptReplayServer.frames(TRANSCRIPT, "sockclnt_delete", 73, 75);
+        return TranscriptReplayServer.goodbye(TRANSCRIPT);
     }
 }

@@ -155,10 +155,7 @@ final class JavaEmitter {
         out.javadoc("VPP type {@code " + struct.name() + "}." + struct.comment().map(c -> "\n\n" + cleanComment(c))
                 .orElse(""));
         openRecord(out, className, components, List.of());
-        out.line("public static final VppStructType<" + className + "> TYPE = new VppStructType<>("
-                + SourceWriter.quote(struct.name()) + ", " + className + ".class,");
-        out.line("        " + fieldList(components) + ",");
-        out.line("        " + className + "::encode, " + className + "::decode);");
+        structType(out, className, struct.name(), components);
         recordBody(out, className, struct.name(), components);
         return out.close().toString();
     }
@@ -170,13 +167,17 @@ final class JavaEmitter {
         SourceWriter out = fileStart();
         out.javadoc("VPP alias {@code " + alias.name() + "} = {@code " + alias.type() + "[" + alias.length() + "]}.");
         openRecord(out, className, components, List.of());
-        out.line("public static final VppStructType<" + className + "> TYPE = new VppStructType<>("
-                + SourceWriter.quote(alias.name()) + ", " + className + ".class,");
-        out.line("        " + fieldList(components) + ",");
-        out.line("        " + className + "::encode, " + className + "::decode);");
+        structType(out, className, alias.name(), components);
         checks(out, className, alias.name(), components);
         codec(out, className, alias.name(), components);
         return out.close().toString();
+    }
+
+    private void structType(SourceWriter out, String className, String vppName, List<Component> components) {
+        out.line("public static final VppStructType<" + className + "> TYPE = new VppStructType<>("
+                + SourceWriter.quote(vppName) + ", " + className + ".class,");
+        out.line("        " + fieldList(components) + ",");
+        out.line("        " + className + "::encode, " + className + "::decode);");
     }
 
     private String emitMessage(String className, ApiMessage message) {
