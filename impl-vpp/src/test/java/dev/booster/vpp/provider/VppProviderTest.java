@@ -1,0 +1,121 @@
+package dev.booster.vpp.provider;
+
+import dev.booster.api.Capability;
+import dev.booster.api.Dataplane;
+import dev.booster.api.DataplaneConfig;
+import dev.booster.api.DataplaneException;
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.UnsupportedCapabilityException;
+import dev.booster.api.event.DataplaneEvent;
+import dev.booster.api.net.InterfaceAddress;
+import dev.booster.api.pod.PodSpec;
+import dev.booster.api.pod.Veth;
+import dev.booster.spi.Availability;
+import dev.booster.spi.Dataplanes;
+import dev.booster.vpp.api.TranscriptReplayServer;
+import dev.booster.vpp.api.VppTranscript;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VppProviderTest {
+
+    private static final VppTranscript TRANSCRIPT = VppTranscript.load(VppTranscript.BASIC);
+
+    @TempDir
+    Path directory;
+
+    private TranscriptReplayServer server;
+
+    @AfterEach
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theProviderIsFoundByNameAndClaimsNothingYet() {
+        VppProvider provider = (VppProvider) Dataplanes.provider("vpp").orElseThrow();
+        assertEquals(List.of(), List.copyOf(provider.capabilities()));
+        assertTrue(provider.priority() < 0, "below memory until it does what a pod needs");
+    }
+
+    @Test
+    void withoutVppTheProbeSaysWhereItLooked() {
+        Path socket = directory.resolve("api.sock");
+        Availability availability = new VppProvider(() -> socket).probe();
+        assertFalse(availability.isAvailable());
+        assertTrue(availability.toString().contains("no VPP API socket at " + socket), availability.toString());
+    }
+
+    @Test
+    void aRunningVppIsAvailable() {
+        server = TranscriptReplayServer.start(directory, TRANSCRIPT, List.of(handshake(),
+                TranscriptReplayServer.step(TRANSCRIPT, "show_version"), goodbye()));
+        assertTrue(new VppProvider(server::socket).probe().isAvailable());
+        assertEquals(List.of(), server.mismatches());
+    }
+
+    @Test
+    void theDataplaneConnectsAndSaysWhatItCannotDoYet() throws Exception {
+        server = TranscriptReplayServer.start(directory, TRANSCRIPT, List.of(handshake()));
+        try (Dataplane dataplane = new VppProvider().open(config())) {
+            assertEquals("vpp", dataplane.provider());
+            LinkedBlockingQueue<DataplaneEvent> events = new LinkedBlockingQueue<>();
+            dataplane.subscribe(events::add);
+            UnsupportedCapabilityException veth = assertThrows(UnsupportedCapabilityException.class,
+                    () -> dataplane.pods().attach(PodSpec.builder("default", "web").netns("/var/run/netns/web")
+                            .addInterface(Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32"))).build()));
+            assertEquals(Capability.VETH, veth.capability());
+            assertTrue(veth.getMessage().contains("af_packet_create_v3"), veth.getMessage());
+            assertEquals(List.of(), dataplane.pods().list());
+            assertEquals(Capability.POLICY, assertThrows(UnsupportedCapabilityException.class,
+                    dataplane::policies).capability());
+            assertThrows(UnsupportedCapabilityException.class, dataplane::tunnels);
+            assertThrows(UnsupportedCapabilityException.class, dataplane::services);
+            UnsupportedOperationException counters = assertThrows(UnsupportedOperationException.class,
+                    () -> dataplane.stats().interfaces());
+            assertTrue(counters.getMessage().contains("stats segment"), counters.getMessage());
+
+            server.disconnect();
+            assertInstanceOf(DataplaneEvent.BackendLost.class, events.poll(5, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), server.mismatches());
+    }
+
+    @Test
+    void badOptionsAndAnAbsentVppAreReported() {
+        assertThrows(InvalidSpecException.class, () -> new VppProvider().open(DataplaneConfig.builder().provider("vpp")
+                .option("vpp.sockett", "/run/vpp/api.sock").build()));
+        assertThrows(InvalidSpecException.class, () -> new VppProvider().open(DataplaneConfig.builder().provider("vpp")
+                .option("vpp.socket", "relative.sock").build()));
+        DataplaneException absent = assertThrows(DataplaneException.class, () -> new VppProvider().open(config()));
+        assertTrue(absent.getMessage().contains(directory.resolve("api.sock").toString()), absent.getMessage());
+    }
+
+    private DataplaneConfig config() {
+        return DataplaneConfig.builder().provider("vpp").nodeName("node1")
+                .option("vpp.socket", directory.resolve("api.sock").toString()).build();
+    }
+
+    /** The recorded handshake, whatever name the client registers under. */
+    private static TranscriptReplayServer.Exchange handshake() {
+        return TranscriptReplayServer.step(TRANSCRIPT, "handshake").anyFieldValues();
+    }
+
+    private static TranscriptReplayServer.Exchange goodbye() {
+        return TranscriptReplayServer.goodbye(TRANSCRIPT);
+    }
+}
