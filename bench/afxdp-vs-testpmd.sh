@@ -86,19 +86,36 @@ stop_generator() {
   GEN_PID=
 }
 
-# Runs the generator for WARMUP + MEASURE seconds; prints "offered_pps delivered_pps".
+# CPU time, in clock ticks (user + system), of the threads of process $1 whose name matches the regex $2.
+thread_cpu() {
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    grep -qE "$2" "$t/comm" 2>/dev/null || continue
+    total=$(( total + $(sed 's/^.*) //' "$t/stat" | awk '{ print $12 + $13 }') ))
+  done
+  echo "$total"
+}
+
+# Runs the generator for WARMUP + MEASURE seconds; prints "offered_pps delivered_pps forwarder_cpu_ticks", the last
+# being what the forwarding threads of process $1 (names matching $2) used in the measured seconds.
 measure() {
   write_trafgen_conf "$(ip netns exec "$NS_A" cat /sys/class/net/eth0/address)" ee:ee:ee:ee:ee:ee
   # Its own session, so the whole group (trafgen forks a worker per CPU) can be stopped at once.
   setsid ip netns exec "$NS_A" taskset -c $GEN_CPU trafgen --dev eth0 --conf "$WORK/udp64.cfg" --cpus 1 --no-sock-mem -q >"$WORK/trafgen.log" 2>&1 &
   GEN_PID=$!
   sleep "$WARMUP"
-  local tx0 rx0 tx1 rx1
-  tx0=$(counter "$NS_A" tx_packets); rx0=$(counter "$NS_B" rx_packets)
+  local tx0 rx0 tx1 rx1 cpu0 cpu1
+  tx0=$(counter "$NS_A" tx_packets); rx0=$(counter "$NS_B" rx_packets); cpu0=$(thread_cpu "$1" "$2")
   sleep "$MEASURE"
-  tx1=$(counter "$NS_A" tx_packets); rx1=$(counter "$NS_B" rx_packets)
+  tx1=$(counter "$NS_A" tx_packets); rx1=$(counter "$NS_B" rx_packets); cpu1=$(thread_cpu "$1" "$2")
   stop_generator
-  echo $(( (tx1 - tx0) / MEASURE )) $(( (rx1 - rx0) / MEASURE ))
+  echo $(( (tx1 - tx0) / MEASURE )) $(( (rx1 - rx0) / MEASURE )) $(( cpu1 - cpu0 ))
+}
+
+# "share_of_a_core packets_per_CPU_second" of a forwarder that delivered $1 pps using $2 clock ticks in MEASURE s.
+efficiency() {
+  awk -v pps="$1" -v ticks="$2" -v hz="$(getconf CLK_TCK)" -v s="$MEASURE" \
+    'BEGIN { cpu = ticks / hz; if (cpu > 0) printf "%.0f%% %.0f\n", 100 * cpu / s, pps * s / cpu; else print "n/a n/a" }'
 }
 
 say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker)"
@@ -107,7 +124,7 @@ taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp
 JAVA_PID=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$WORK/booster.log" && break; kill -0 "$JAVA_PID" || { cat "$WORK/booster.log" >&2; exit 1; }; sleep 0.1; done
 grep -q '^ready' "$WORK/booster.log" || { say "Booster did not get ready:"; cat "$WORK/booster.log" >&2; exit 1; }
-read -r booster_offered booster_pps < <(measure)
+read -r booster_offered booster_pps booster_ticks < <(measure "$JAVA_PID" '^booster-worker')
 kill -TERM "$JAVA_PID"; wait "$JAVA_PID" 2>/dev/null || true; JAVA_PID=
 
 say "2/2 dpdk-testpmd io forwarding, net_af_xdp on $TP_A and $TP_B (forwarding lcore $FWD_CPU)"
@@ -123,16 +140,21 @@ dpdk-testpmd -l $GEN_CPU,$FWD_CPU --no-huge -m 512 --no-pci --vdev "net_af_xdp0,
 TP_PID=$!
 for _ in $(seq 1 100); do grep -q 'io packet forwarding' "$WORK/testpmd.log" && break; sleep 0.1; done
 sleep 1
-read -r testpmd_offered testpmd_pps < <(measure)
+read -r testpmd_offered testpmd_pps testpmd_ticks < <(measure "$TP_PID" '^rte-worker')
 kill -0 "$TP_PID" 2>/dev/null || { say "testpmd ended early:"; tail -20 "$WORK/testpmd.log" >&2; exit 1; }
 kill -INT "$TP_PID"; wait "$TP_PID" 2>/dev/null || true; TP_PID=
 
 ratio=$(awk -v b="$booster_pps" -v t="$testpmd_pps" 'BEGIN { if (t > 0) printf "%.2f", b / t; else print "n/a" }')
 printf '\n64-byte UDP, pod A -> pod B, %s s measured after %s s warm-up; pps = B eth0 rx_packets per second\n\n' "$MEASURE" "$WARMUP"
-printf '%-40s %14s %14s\n' "forwarder" "offered pps" "delivered pps"
-printf '%-40s %14s %14s\n' "Booster afxdp provider (1 worker)" "$booster_offered" "$booster_pps"
-printf '%-40s %14s %14s\n' "dpdk-testpmd io fwd, 2 x net_af_xdp" "$testpmd_offered" "$testpmd_pps"
-printf '\nBooster / testpmd: %s\n' "$ratio"
+read -r booster_share booster_per_cpu < <(efficiency "$booster_pps" "$booster_ticks")
+read -r testpmd_share testpmd_per_cpu < <(efficiency "$testpmd_pps" "$testpmd_ticks")
+cpu_ratio=$(awk -v b="$booster_per_cpu" -v t="$testpmd_per_cpu" 'BEGIN { if (t > 0 && b > 0) printf "%.2f", b / t; else print "n/a" }')
+printf '%-38s %12s %14s %14s %16s\n' "forwarder" "offered pps" "delivered pps" "forwarder CPU" "pkts/CPU-second"
+printf '%-38s %12s %14s %14s %16s\n' "Booster afxdp provider (1 worker)" "$booster_offered" "$booster_pps" "$booster_share" "$booster_per_cpu"
+printf '%-38s %12s %14s %14s %16s\n' "dpdk-testpmd io fwd, 2 x net_af_xdp" "$testpmd_offered" "$testpmd_pps" "$testpmd_share" "$testpmd_per_cpu"
+printf '\nBooster / testpmd: %s delivered, %s per CPU-second of the forwarding thread\n' "$ratio" "$cpu_ratio"
+printf '(forwarder CPU: user + system time of the engine worker / the forwarding lcore over the measured seconds, from\n'
+printf ' /proc/PID/task/*/stat; it includes the kernel work done in its own sendto/recvfrom/poll calls)\n'
 printf '\nBooster%s, whole run (warm-up included):\n' "${BOOSTER_OPTIONS:+ ($BOOSTER_OPTIONS)}"
 grep -E '^(xsk|worker|counters|drops) ' "$WORK/booster.log" | sed 's/^/  /' || true
 printf 'machine: %s CPUs, %s, kernel %s, %s\n' "$nproc_" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
