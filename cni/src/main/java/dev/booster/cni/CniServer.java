@@ -44,7 +44,9 @@ public final class CniServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Handler handler;
     private final Thread acceptor;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cni-server-watchdog").unstarted(r));
+    /** Cuts off slow clients; one daemon thread for all servers, so a request that outlives its server still has it. */
+    private static final ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("cni-server-watchdog").unstarted(r));
     private volatile boolean closed;
 
     private CniServer(Path socket, ServerSocketChannel server, Handler handler) {
@@ -102,10 +104,11 @@ public final class CniServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
-        ScheduledFuture<?> cutOff = watchdog.schedule(() -> closeQuietly(client), READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> cutOff = WATCHDOG.schedule(() -> closeQuietly(client), READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try (client) {
             byte[] request = readAll(client);
             cutOff.cancel(false);
+            if (request.length == 0) return; // a liveness probe (see start), not a request
             CniResponse response;
             try {
                 CniWire.Request decoded = CniWire.decodeRequest(request);
@@ -159,8 +162,6 @@ public final class CniServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "closing " + socket + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            watchdog.shutdownNow();
         }
     }
 }
