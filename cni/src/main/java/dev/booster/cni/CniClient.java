@@ -34,7 +34,7 @@ public final class CniClient {
     public static void main(String[] args) throws IOException {
         Map<String, String> env = System.getenv();
         byte[] stdin = System.in.readAllBytes();
-        Path socket = Path.of(env.getOrDefault("BOOSTER_CNI_SOCKET", CniServer.DEFAULT_SOCKET.toString()));
+        Path socket = Path.of(env.getOrDefault("BOOSTER_CNI_SOCKET", CniWire.DEFAULT_SOCKET));
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         CniWire.Reply reply;
         try {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CniServer implements AutoCloseable {
     /** Where the plugin looks when {@code BOOSTER_CNI_SOCKET} is not set. */
-    public static final Path DEFAULT_SOCKET = Path.of("/run/booster/cni.sock");
+    public static final Path DEFAULT_SOCKET = Path.of(CniWire.DEFAULT_SOCKET);
     private static final System.Logger LOG = System.getLogger(CniServer.class.getName());
     /** A client that sends nothing for this long is cut off, so a stuck plugin cannot pin a thread. */
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);

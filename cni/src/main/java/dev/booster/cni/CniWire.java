@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public final class CniWire {
     public static final String MAGIC = "BCNI1";
+    /** Where plugin and server meet unless {@code BOOSTER_CNI_SOCKET} says otherwise (also in the shell launcher). */
+    public static final String DEFAULT_SOCKET = "/run/booster/cni.sock";
     /** Requests larger than this are refused: a network configuration is a few kilobytes. */
     public static final int MAX_REQUEST = 4 << 20;
 
