@@ -55,12 +55,14 @@ import java.util.regex.Pattern;
  *       plugin; attaches a pod with a veth {@code CNI_IFNAME} carrying the IPAM addresses as host addresses (/32,
  *       /128) routed via Booster's gateway (Calico style), plus extra interfaces ({@link ExtraInterfaces}); answers
  *       {@code prevResult} followed by what it made. A failed attach releases the IPAM allocation. ADD again for an
- *       attachment that exists in the same netns returns its result (a retried ADD leaks nothing); in another netns
- *       it is refused (code 101).</li>
+ *       attachment that exists in the same namespace (same nsfs inode, not just the same path) returns its result (a
+ *       retried ADD leaks nothing); in another live namespace it is refused (code 101); when its namespace is gone
+ *       (deleted without DEL, perhaps made again under the same name) the old attachment is cleared first.</li>
  *   <li>DEL: detaches the pod if attached and always runs IPAM DEL; succeeds for unknown containers and gone
  *       namespaces.</li>
- *   <li>CHECK: compares {@code prevResult}, the dataplane's attachment and the kernel's interface (name, MAC, MTU,
- *       up, addresses), then runs IPAM CHECK.</li>
+ *   <li>CHECK: compares {@code prevResult}, the dataplane's attachment and the kernel's interface (present, up, MAC
+ *       and addresses as prevResult says; the MTU only when prevResult states it, as 1.1.0 results do, since a later
+ *       plugin such as tuning may change it), then runs IPAM CHECK.</li>
  *   <li>STATUS (1.1.0): the dataplane answers and the IPAM plugin is there (and ready, if it speaks 1.1.0); else 50.</li>
  *   <li>GC (1.1.0): removes this network's attachments missing from {@code cni.dev/valid-attachments} as DEL
  *       would, then forwards GC to the IPAM plugin (when it speaks 1.1.0).</li>
@@ -85,7 +87,7 @@ public final class BoosterCni {
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     /** What ADD made, kept for idempotent ADD, CHECK and GC. */
-    private record Attachment(AttachmentKey key, String network, String netns, String podUid, CniResult result,
+    private record Attachment(AttachmentKey key, String network, String netns, String netnsIdentity, String podUid, CniResult result,
                               Map<String, String> environment, List<Path> cniPath, ObjectNode config) {
     }
 
@@ -158,16 +160,18 @@ public final class BoosterCni {
         ReentrantLock lock = lockOf(key);
         lock.lock();
         try {
+            String identity = NetnsPaths.identity(request.netns());
             Attachment existing = attachments.get(key);
             if (existing != null) {
                 Optional<PodAttachment> attached = dataplane.pods().get(existing.podUid()).filter(PodAttachment::isAttached);
-                if (attached.isPresent() && existing.netns().equals(request.netns())) {
+                if (attached.isPresent() && existing.netnsIdentity().equals(identity)) {
                     return answer(config, existing.result());
                 }
-                if (attached.isPresent()) {
+                if (attached.isPresent() && existing.netnsIdentity().equals(NetnsPaths.identity(existing.netns()))) {
                     throw new CniException(v, CniError.ATTACHMENT_CONFLICT, "attachment " + key + " exists in netns " + existing.netns()
                             + ", not " + request.netns(), "DEL it first: a container's interface lives in one namespace");
                 }
+                // Its namespace is gone (perhaps made again under the same name) without a DEL: clear it away.
                 forget(existing);
             }
             CniResult allocated = ipam.add(request, config);
@@ -180,7 +184,7 @@ public final class BoosterCni {
                 throw dataplaneError(e, v, extra);
             }
             CniResult made = resultOf(attachment, request.netns(), config.version());
-            attachments.put(key, new Attachment(key, config.name(), request.netns(), attachment.spec().uid(), made, request.environment(),
+            attachments.put(key, new Attachment(key, config.name(), request.netns(), identity, attachment.spec().uid(), made, request.environment(),
                     request.path(), withoutPrevResult(config.json())));
             return answer(config, made);
         } finally {
@@ -309,7 +313,10 @@ public final class BoosterCni {
         for (InterfaceAddress a : expectedAddresses) {
             if (!seen.addresses().contains(a)) throw checkFailed(v, "address " + a + " is missing from " + key.ifName() + " (it has " + seen.addresses() + ")");
         }
-        if (seen.mtu() != main.spec().mtu()) throw checkFailed(v, key.ifName() + " has MTU " + seen.mtu() + ", Booster set " + main.spec().mtu());
+        // A later plugin in the chain may change the MTU (tuning does); only a prevResult that states it (1.1.0) is held to it.
+        if (expected.mtu().isPresent() && seen.mtu() != expected.mtu().getAsInt()) {
+            throw checkFailed(v, key.ifName() + " has MTU " + seen.mtu() + ", prevResult says " + expected.mtu().getAsInt());
+        }
         if (!seen.up()) throw checkFailed(v, key.ifName() + " is down");
         ipam.run(CniCommand.CHECK, request.environment(), request.path(), config, config.json());
         return new CniNoOutput(CniCommand.CHECK);
@@ -428,6 +435,11 @@ public final class BoosterCni {
 
     private void forget(Attachment stale) {
         attachments.remove(stale.key());
+        try {
+            dataplane.pods().detach(stale.podUid());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "detaching stale attachment " + stale.key() + " failed: " + e.getMessage());
+        }
         try {
             ipam.run(CniCommand.DEL, stale.environment(), stale.cniPath(), NetworkConfig.parse(stale.config(), CniCommand.DEL), stale.config());
         } catch (RuntimeException e) {

@@ -22,6 +22,19 @@ final class NetnsPaths {
         return !path.isEmpty() && Files.exists(Path.of(path));
     }
 
+    /**
+     * The namespace's identity (device and inode of its nsfs file), which a path does not give: a namespace deleted
+     * and made again under the same name is another namespace. Empty when the path is gone.
+     */
+    static String identity(String path) {
+        try {
+            Path p = Path.of(path);
+            return Files.getAttribute(p, "unix:dev") + ":" + Files.getAttribute(p, "unix:ino");
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
     /** @throws CniException code 4 naming CNI_NETNS, saying what is wrong with it */
     static Path check(String netns, String version) {
         if (netns.isEmpty()) throw invalid(version, "is not set", "the runtime passes the pod's network namespace, e.g. /var/run/netns/NAME");

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.booster.api.Dataplane;
-import dev.booster.api.DataplaneConfig;
+import dev.booster.cni.testing.AfXdpCniFixture;
 import dev.booster.cni.testing.CniRuntime;
 import dev.booster.cni.testing.CniRuntime.Attachment;
 import dev.booster.cni.testing.CniRuntime.ChainOutcome;
 import dev.booster.cni.testing.Netns;
 import dev.booster.cni.testing.PluginProcess;
-import dev.booster.spi.Availability;
-import dev.booster.spi.Dataplanes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,12 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,42 +36,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("privileged")
 class AfXdpCniConformanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DEBIAN_PLUGINS = Path.of("/usr/lib/cni");
     private static final long PID = ProcessHandle.current().pid();
     /** A subnet of our own per JVM: addresses live only in the test's namespaces and Booster's engine. */
     private static final String SUBNET = "10.251." + (PID % 250) + ".0/24";
 
-    private static Path work;
+    private static AfXdpCniFixture node;
     private static Path cniPath;
-    private static Path dataDir;
     private static Path socket;
     private static Dataplane dp;
-    private static CniServer server;
     private static CniRuntime runtime;
     private final Netns netns = new Netns();
 
     @BeforeAll
-    static void start() throws IOException {
-        if (!Netns.isRoot()) skip("not root: real namespaces and AF_XDP need root");
-        for (String plugin : List.of("host-local", "tuning")) {
-            if (!Files.isExecutable(DEBIAN_PLUGINS.resolve(plugin))) skip(DEBIAN_PLUGINS.resolve(plugin) + " is missing (apt-get install containernetworking-plugins)");
-        }
-        Availability afxdp = Dataplanes.provider("afxdp").map(Dataplanes::probe).orElse(Availability.unavailable("provider afxdp is not on the class path"));
-        if (!afxdp.isAvailable()) skip("provider afxdp: " + afxdp);
-        work = Files.createTempDirectory("booster-cni-test-");
-        cniPath = Files.createDirectories(work.resolve("bin"));
-        Files.createSymbolicLink(cniPath.resolve("booster-cni"), PluginProcess.LAUNCHER);
-        for (String plugin : List.of("host-local", "tuning")) Files.createSymbolicLink(cniPath.resolve(plugin), DEBIAN_PLUGINS.resolve(plugin));
-        dataDir = Files.createDirectories(work.resolve("ipam"));
-        socket = work.resolve("cni.sock");
-        dp = Dataplanes.open(DataplaneConfig.builder().provider("afxdp").nodeName("cni-test").build());
-        server = CniServer.start(socket, BoosterCni.builder(dp).build()::handle);
+    static void start() {
+        node = AfXdpCniFixture.start();
+        cniPath = node.cniPath;
+        socket = node.socket;
+        dp = node.dataplane;
         runtime = new CniRuntime(cniPath, Map.of("BOOSTER_CNI_SOCKET", socket.toString(), "PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
-    }
-
-    private static void skip(String reason) {
-        System.out.println("SKIPPED privileged test: " + reason);
-        Assumptions.abort(reason);
     }
 
     @AfterEach
@@ -87,21 +63,11 @@ class AfXdpCniConformanceTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (server != null) server.close();
-        if (dp != null) {
-            assertTrue(dp.pods().list().isEmpty(), () -> "pods left attached: " + dp.pods().list().stream().map(p -> p.spec().uid()).toList());
-            dp.close();
-        }
-        if (work != null) {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        if (node != null) node.close();
     }
 
     private static String conflist(String version, String network, String... chained) {
-        StringBuilder plugins = new StringBuilder("{\"type\":\"booster-cni\",\"mtu\":1500,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\""
-                + dataDir + "\",\"ranges\":[[{\"subnet\":\"" + SUBNET + "\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}");
+        StringBuilder plugins = new StringBuilder(node.boosterPlugin(SUBNET));
         for (String c : chained) plugins.append(',').append(c);
         return "{\"cniVersion\":\"" + version + "\",\"name\":\"" + network + "\",\"plugins\":[" + plugins + "]}";
     }
@@ -115,11 +81,7 @@ class AfXdpCniConformanceTest {
     }
 
     private static List<String> allocations(String network) throws IOException {
-        Path dir = dataDir.resolve(network);
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).sorted().toList();
-        }
+        return node.allocations(network);
     }
 
     private static String podAddress(JsonNode result) {
@@ -231,7 +193,7 @@ class AfXdpCniConformanceTest {
 
     @Test
     void checkFindsAnInterfaceChangedInsideThePod() throws IOException {
-        String list = conflist("1.0.0", "booster-changed");
+        String list = conflist("1.1.0", "booster-changed");
         Attachment a = new Attachment(id("cg"), netns.add("cg"), "eth0", null);
         ChainOutcome add = runtime.add(list, a);
         String address = podAddress(json(add.stdout()));
@@ -242,6 +204,13 @@ class AfXdpCniConformanceTest {
         assertEquals(CniError.CHECK_FAILED, json(mtu.stdout()).path("code").asInt(), mtu::stdout);
         assertTrue(json(mtu.stdout()).path("msg").asText().contains("MTU 1400"), mtu::stdout);
         Netns.exec(a.netns(), "ip", "link", "set", "eth0", "mtu", "1500");
+        assertEquals(0, runtime.check(list, a).exitCode(), "repaired");
+
+        Netns.exec(a.netns(), "ip", "link", "set", "eth0", "down");
+        ChainOutcome down = runtime.check(list, a);
+        assertEquals(CniError.CHECK_FAILED, json(down.stdout()).path("code").asInt(), down::stdout);
+        assertTrue(json(down.stdout()).path("msg").asText().contains("eth0 is down"), down::stdout);
+        Netns.exec(a.netns(), "ip", "link", "set", "eth0", "up");
 
         Netns.exec(a.netns(), "ip", "addr", "del", address + "/32", "dev", "eth0");
         ChainOutcome gone = runtime.check(list, a);
@@ -279,7 +248,7 @@ class AfXdpCniConformanceTest {
 
     @Test
     void withoutTheAgentThePluginSaysTryAgainLaterAndStatusSaysNotAvailable() throws IOException {
-        CniRuntime noAgent = new CniRuntime(cniPath, Map.of("BOOSTER_CNI_SOCKET", work.resolve("no-agent.sock").toString()));
+        CniRuntime noAgent = new CniRuntime(cniPath, Map.of("BOOSTER_CNI_SOCKET", node.work.resolve("no-agent.sock").toString()));
         Attachment a = new Attachment(id("na"), netns.add("na"), "eth0", null);
         assertCode(CniError.TRY_AGAIN_LATER, "not running", noAgent.add(conflist("1.0.0", "booster-down"), a));
         assertCode(CniError.NOT_AVAILABLE, "not running", noAgent.network("STATUS", conflist("1.1.0", "booster-down"), Map.of()));

@@ -192,28 +192,51 @@ class BoosterCniMemoryTest {
 
     @Test
     void checkFailsWhenTheInterfaceChangedBehindBoostersBack() throws IOException {
-        CniResponse add = run(env("ADD", "c1", "eth0"), config("1.0.0", ""));
+        CniResponse add = run(env("ADD", "c1", "eth0"), config("1.1.0", ""));
         String prev = ",\"prevResult\":" + add.stdout();
         String mac = json(add).path("interfaces").get(1).path("mac").asText();
+        List<InterfaceAddress> address = List.of(InterfaceAddress.parse("10.22.0.5/32"));
 
         kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1500, true, List.of())));
-        CniError missingAddress = error(run(env("CHECK", "c1", "eth0"), config("1.0.0", prev)));
+        CniError missingAddress = error(run(env("CHECK", "c1", "eth0"), config("1.1.0", prev)));
         assertEquals(CniError.CHECK_FAILED, missingAddress.code());
         assertTrue(missingAddress.msg().contains("10.22.0.5/32 is missing"), missingAddress.msg());
 
-        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", "02:00:00:00:00:99", 1500, true,
-                List.of(InterfaceAddress.parse("10.22.0.5/32")))));
-        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.0.0", prev))).msg().contains("MAC"));
+        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", "02:00:00:00:00:99", 1500, true, address)));
+        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.1.0", prev))).msg().contains("MAC"));
 
-        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1400, true, List.of(InterfaceAddress.parse("10.22.0.5/32")))));
-        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.0.0", prev))).msg().contains("MTU"));
+        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1400, true, address)));
+        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.1.0", prev))).msg().contains("MTU 1400, prevResult says 1500"));
 
-        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1500, false, List.of(InterfaceAddress.parse("10.22.0.5/32")))));
-        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.0.0", prev))).msg().contains("down"));
+        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1500, false, address)));
+        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.1.0", prev))).msg().contains("down"));
 
         kernelSays.set(Optional.empty());
-        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.0.0", prev))).msg().contains("missing from"));
+        assertTrue(error(run(env("CHECK", "c1", "eth0"), config("1.1.0", prev))).msg().contains("missing from"));
         assertEquals(List.of("ADD"), ipam.commands(), "IPAM CHECK only once Booster's own checks pass");
+    }
+
+    @Test
+    void checkAllowsALaterPluginToChangeTheMtuWhenPrevResultDoesNotStateIt() {
+        CniResponse add = run(env("ADD", "c1", "eth0"), config("1.0.0", ""));
+        String mac = dp.pods().get("c1/eth0").orElseThrow().interfaces().getFirst().podMac().toString();
+        kernelSays.set(Optional.of(new InterfaceInspector.ObservedInterface("eth0", mac, 1400, true, List.of(InterfaceAddress.parse("10.22.0.5/32")))));
+        CniResponse check = run(env("CHECK", "c1", "eth0"), config("1.0.0", ",\"prevResult\":" + add.stdout()));
+        assertEquals(0, check.exitCode(), check::stdout);
+    }
+
+    @Test
+    void anAddAfterTheNamespaceWasDeletedWithoutDelStartsAfresh() {
+        run(env("ADD", "c1", "eth0"), config("1.0.0", ""));
+        netns.close();
+        try (ScratchNetns next = ScratchNetns.start()) {
+            Map<String, String> env = env("ADD", "c1", "eth0");
+            env.put("CNI_NETNS", next.path().toString());
+            CniResponse again = run(env, config("1.0.0", ""));
+            assertEquals(0, again.exitCode(), again::stdout);
+            assertEquals(next.path(), dp.pods().get("c1/eth0").orElseThrow().spec().netns().orElseThrow());
+            assertEquals(List.of("ADD", "DEL", "ADD"), ipam.commands(), "the stale attachment's addresses were released first");
+        }
     }
 
     @Test
