@@ -183,7 +183,7 @@ public final class BoosterCni {
                 releaseQuietly(request, config);
                 throw dataplaneError(e, v, extra);
             }
-            CniResult made = resultOf(attachment, request.netns(), config.version());
+            CniResult made = resultOf(attachment, request.netns(), config.version(), allocated.dns().isEmpty() ? config.dns() : allocated.dns());
             attachments.put(key, new Attachment(key, config.name(), request.netns(), identity, attachment.spec().uid(), made, request.environment(),
                     request.path(), withoutPrevResult(config.json())));
             return answer(config, made);
@@ -216,8 +216,11 @@ public final class BoosterCni {
         return b.build();
     }
 
-    /** The interfaces, addresses and routes as the dataplane made them; the pod's addresses route via Booster's gateway. */
-    private CniResult resultOf(PodAttachment attachment, String netns, CniVersion version) {
+    /**
+     * The interfaces, addresses and routes as the dataplane made them (the pod's addresses route via Booster's
+     * gateway), with the DNS the IPAM plugin gave, else the configuration's (as the bridge plugin does).
+     */
+    private CniResult resultOf(PodAttachment attachment, String netns, CniVersion version, CniResult.Dns dns) {
         List<CniResult.Interface> interfaces = new ArrayList<>();
         List<CniResult.IpConfig> ips = new ArrayList<>();
         List<CniResult.RouteEntry> routes = new ArrayList<>();
@@ -247,7 +250,7 @@ public final class BoosterCni {
                 for (Route r : spec.routes()) routes.add(CniResult.RouteEntry.of(r.destination(), gatewayOf(r.destination().family())));
             }
         }
-        return new CniResult(version, interfaces, ips, routes, CniResult.Dns.EMPTY);
+        return new CniResult(version, interfaces, ips, routes, dns);
     }
 
     private IpAddress gatewayOf(IpFamily family) {

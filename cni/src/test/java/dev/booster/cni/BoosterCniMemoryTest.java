@@ -116,12 +116,21 @@ class BoosterCniMemoryTest {
         if (version.equals("0.4.0")) assertEquals("4", ip.path("version").asText());
         assertEquals("0.0.0.0/0", out.path("routes").get(0).path("dst").asText());
         assertEquals("169.254.1.1", out.path("routes").get(0).path("gw").asText());
+        assertEquals("10.96.0.10", out.path("dns").path("nameservers").get(0).asText(), "the IPAM plugin's DNS");
 
         PodAttachment pod0 = dp.pods().get("c1/eth0").orElseThrow();
         assertEquals("shop", pod0.spec().namespace());
         assertEquals("web-0", pod0.spec().name());
         assertEquals(List.of(InterfaceAddress.parse("10.22.0.5/32")), pod0.interfaces().getFirst().addresses());
         assertEquals(List.of("ADD"), ipam.commands());
+    }
+
+    @Test
+    void theConfigurationsDnsIsUsedWhenIpamGivesNone() throws IOException {
+        ipam.result("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.22.0.5/24\"}]}");
+        JsonNode out = json(run(env("ADD", "c1", "eth0"), config("1.0.0", ",\"dns\":{\"nameservers\":[\"10.0.0.53\"],\"search\":[\"svc\"]}")));
+        assertEquals("10.0.0.53", out.path("dns").path("nameservers").get(0).asText());
+        assertEquals("svc", out.path("dns").path("search").get(0).asText());
     }
 
     @Test
