@@ -77,6 +77,12 @@ public record CniResult(CniVersion cniVersion, List<Interface> interfaces, List<
         public boolean isEmpty() {
             return nameservers.isEmpty() && domain.isEmpty() && search.isEmpty() && options.isEmpty();
         }
+
+        /** These settings with each one that {@code later} has replaced by {@code later}'s. */
+        public Dns overriddenBy(Dns later) {
+            return new Dns(later.nameservers.isEmpty() ? nameservers : later.nameservers, later.domain.or(() -> domain),
+                    later.search.isEmpty() ? search : later.search, later.options.isEmpty() ? options : later.options);
+        }
     }
 
     /** The same result told in another version of the spec. */
@@ -86,7 +92,7 @@ public record CniResult(CniVersion cniVersion, List<Interface> interfaces, List<
 
     /**
      * This result followed by {@code added}'s interfaces, addresses and routes (their interface indexes shifted past
-     * this result's interfaces), with {@code added}'s DNS where it has any: how a chained plugin extends its
+     * this result's interfaces), with {@code added}'s DNS settings where it has them: how a chained plugin extends its
      * {@code prevResult}.
      */
     public CniResult followedBy(CniResult added) {
@@ -100,7 +106,7 @@ public record CniResult(CniVersion cniVersion, List<Interface> interfaces, List<
         }
         List<RouteEntry> allRoutes = new ArrayList<>(routes);
         allRoutes.addAll(added.routes);
-        return new CniResult(added.cniVersion, allInterfaces, allIps, allRoutes, added.dns.isEmpty() ? dns : added.dns);
+        return new CniResult(added.cniVersion, allInterfaces, allIps, allRoutes, dns.overriddenBy(added.dns));
     }
 
     @Override

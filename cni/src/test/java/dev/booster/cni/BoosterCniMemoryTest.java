@@ -278,7 +278,8 @@ class BoosterCniMemoryTest {
         assertEquals(0, out.path("ips").get(0).path("interface").asInt());
         assertEquals(2, out.path("ips").get(1).path("interface").asInt(), "Booster's indexes shift past the previous interfaces");
         assertEquals(5, out.path("routes").get(0).path("priority").asInt(), "1.1.0 route attributes survive");
-        assertEquals("svc.cluster.local", out.path("dns").path("search").get(0).asText(), "the previous DNS stays when Booster adds none");
+        assertEquals("svc.cluster.local", out.path("dns").path("search").get(0).asText(), "the previous DNS settings stay where Booster adds none");
+        assertEquals("10.96.0.10", out.path("dns").path("nameservers").get(0).asText(), "and IPAM's nameservers are added");
     }
 
     @Test
