@@ -174,11 +174,15 @@ public final class BoosterCni {
                 // Its namespace is gone (perhaps made again under the same name) without a DEL: clear it away.
                 forget(existing);
             }
+            long started = System.nanoTime();
             CniResult allocated = ipam.add(request, config);
+            long allocatedAt = System.nanoTime();
             PodAttachment attachment;
             try {
                 PodSpec spec = podSpec(key, namespace, name, netns, config, allocated, extra, pod);
                 attachment = dataplane.pods().attach(spec);
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("ADD %s: ipam %.1f ms, attach %.1f ms", key,
+                        (allocatedAt - started) / 1e6, (System.nanoTime() - allocatedAt) / 1e6));
             } catch (RuntimeException e) {
                 releaseQuietly(request, config);
                 throw dataplaneError(e, v, extra);
@@ -267,13 +271,17 @@ public final class BoosterCni {
         try {
             Attachment existing = attachments.remove(key);
             RuntimeException detachFailure = null;
+            long started = System.nanoTime();
             try {
                 dataplane.pods().detach(existing != null ? existing.podUid() : key.toString());
             } catch (RuntimeException e) {
                 detachFailure = e;
             }
+            long detachedAt = System.nanoTime();
             // Always: the allocation may outlive Booster's memory of it (an agent restart), and IPAM DEL is idempotent.
             ipam.run(CniCommand.DEL, request.environment(), request.path(), config, config.json());
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("DEL %s: detach %.1f ms, ipam %.1f ms", key,
+                    (detachedAt - started) / 1e6, (System.nanoTime() - detachedAt) / 1e6));
             if (detachFailure != null) throw dataplaneError(detachFailure, v, List.of());
             return new CniNoOutput(CniCommand.DEL);
         } finally {

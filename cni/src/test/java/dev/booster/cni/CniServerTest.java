@@ -66,7 +66,7 @@ class CniServerTest {
             assertEquals(1, out.exitCode(), out::stderr);
             assertEquals("{\"cniVersion\":\"1.0.0\",\"code\":7,\"msg\":\"no\",\"details\":\"reason\"}", out.stdout());
             for (var e : env.entrySet()) assertEquals(e.getValue(), seen.get().env().get(e.getKey()), e.getKey());
-            assertEquals(config.strip(), new String(seen.get().stdin(), StandardCharsets.UTF_8), "the shell drops only trailing newlines");
+            assertEquals(config, new String(seen.get().stdin(), StandardCharsets.UTF_8), "stdin arrives byte for byte");
         }
         assertFalse(Files.exists(socket), "closing removes the socket file");
     }
