@@ -301,40 +301,9 @@ public final class BoosterCni {
         String uid = known != null ? known.podUid() : key.toString();
         PodAttachment attachment = dataplane.pods().get(uid).filter(PodAttachment::isAttached).orElseThrow(() ->
                 new CniException(v, CniError.UNKNOWN_CONTAINER, "attachment " + key + " is not in the dataplane", "it was never added, or was deleted"));
-        int index = -1;
-        for (int i = 0; i < prev.interfaces().size(); i++) {
-            CniResult.Interface candidate = prev.interfaces().get(i);
-            if (candidate.name().equals(key.ifName()) && candidate.sandbox().orElse("").equals(request.netns())) index = i;
-        }
-        if (index < 0) throw checkFailed(v, "prevResult lists no interface " + key.ifName() + " with sandbox " + request.netns());
-        CniResult.Interface expected = prev.interfaces().get(index);
-        Set<InterfaceAddress> expectedAddresses = new HashSet<>();
-        for (CniResult.IpConfig ip : prev.ips()) {
-            if (ip.interfaceIndex().orElse(-1) == index) expectedAddresses.add(ip.address());
-        }
-        AttachedInterface main = attachment.interfaces().getFirst();
-        if (!expectedAddresses.equals(new HashSet<>(main.addresses()))) {
-            throw checkFailed(v, "prevResult gives " + key.ifName() + " the addresses " + expectedAddresses + ", Booster attached " + main.addresses());
-        }
-        InterfaceInspector.ObservedInterface seen = inspector.inspect(netns, key.ifName())
-                .orElseThrow(() -> checkFailed(v, "interface " + key.ifName() + " is missing from " + netns));
-        if (expected.mac().isPresent() && !expected.mac().get().equalsIgnoreCase(seen.mac())) {
-            throw checkFailed(v, key.ifName() + " has MAC " + seen.mac() + ", prevResult says " + expected.mac().get());
-        }
-        for (InterfaceAddress a : expectedAddresses) {
-            if (!seen.addresses().contains(a)) throw checkFailed(v, "address " + a + " is missing from " + key.ifName() + " (it has " + seen.addresses() + ")");
-        }
-        // A later plugin in the chain may change the MTU (tuning does); only a prevResult that states it (1.1.0) is held to it.
-        if (expected.mtu().isPresent() && seen.mtu() != expected.mtu().getAsInt()) {
-            throw checkFailed(v, key.ifName() + " has MTU " + seen.mtu() + ", prevResult says " + expected.mtu().getAsInt());
-        }
-        if (!seen.up()) throw checkFailed(v, key.ifName() + " is down");
+        new AttachmentCheck(v, key, request.netns(), netns).verify(prev, attachment, inspector);
         ipam.run(CniCommand.CHECK, request.environment(), request.path(), config, config.json());
         return new CniNoOutput(CniCommand.CHECK);
-    }
-
-    private static CniException checkFailed(String version, String what) {
-        return new CniException(version, CniError.CHECK_FAILED, "CHECK failed: " + what, "DEL and ADD the container again to repair it");
     }
 
     // ---- STATUS and GC (1.1.0) ----
