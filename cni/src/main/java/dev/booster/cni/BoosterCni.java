@@ -55,9 +55,10 @@ import java.util.regex.Pattern;
  *       plugin; attaches a pod with a veth {@code CNI_IFNAME} carrying the IPAM addresses as host addresses (/32,
  *       /128) routed via Booster's gateway (Calico style), plus extra interfaces ({@link ExtraInterfaces}); answers
  *       {@code prevResult} followed by what it made. A failed attach releases the IPAM allocation. ADD again for an
- *       attachment that exists in the same namespace (same nsfs inode, not just the same path) returns its result (a
- *       retried ADD leaks nothing); in another live namespace it is refused (code 101); when its namespace is gone
- *       (deleted without DEL, perhaps made again under the same name) the old attachment is cleared first.</li>
+ *       attachment still in place (its namespace alive, its interface there with its MAC) in the same namespace
+ *       returns its result (a retried ADD leaks nothing); in another namespace it is refused (code 101); when its
+ *       namespace is gone (deleted without DEL, perhaps made again under the same name) the old attachment is
+ *       cleared first.</li>
  *   <li>DEL: detaches the pod if attached and always runs IPAM DEL; succeeds for unknown containers and gone
  *       namespaces.</li>
  *   <li>CHECK: compares {@code prevResult}, the dataplane's attachment and the kernel's interface (present, up, MAC
@@ -163,11 +164,9 @@ public final class BoosterCni {
             String identity = NetnsPaths.identity(request.netns());
             Attachment existing = attachments.get(key);
             if (existing != null) {
-                Optional<PodAttachment> attached = dataplane.pods().get(existing.podUid()).filter(PodAttachment::isAttached);
-                if (attached.isPresent() && existing.netnsIdentity().equals(identity)) {
-                    return answer(config, existing.result());
-                }
-                if (attached.isPresent() && existing.netnsIdentity().equals(NetnsPaths.identity(existing.netns()))) {
+                boolean attached = dataplane.pods().get(existing.podUid()).filter(PodAttachment::isAttached).isPresent();
+                if (attached && stillInPlace(existing)) {
+                    if (existing.netnsIdentity().equals(identity)) return answer(config, existing.result());
                     throw new CniException(v, CniError.ATTACHMENT_CONFLICT, "attachment " + key + " exists in netns " + existing.netns()
                             + ", not " + request.netns(), "DEL it first: a container's interface lives in one namespace");
                 }
@@ -411,6 +410,19 @@ public final class BoosterCni {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "IPAM DEL after a failed attach of " + request.containerId() + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether the attachment's namespace is the one it was made in and still holds its interface. The path alone
+     * cannot say (a namespace deleted and made again under the same name has the same path), nor can the nsfs inode
+     * (the kernel reuses namespace inode numbers), so the interface itself is looked for, with its MAC.
+     */
+    private boolean stillInPlace(Attachment a) {
+        if (a.netnsIdentity().isEmpty() || !a.netnsIdentity().equals(NetnsPaths.identity(a.netns()))) return false;
+        Optional<String> mac = a.result().interfaces().stream()
+                .filter(i -> i.name().equals(a.key().ifName()) && i.sandbox().isPresent()).findFirst().flatMap(CniResult.Interface::mac);
+        return inspector.inspect(Path.of(a.netns()), a.key().ifName())
+                .map(seen -> mac.map(m -> m.equalsIgnoreCase(seen.mac())).orElse(true)).orElse(false);
     }
 
     private void forget(Attachment stale) {

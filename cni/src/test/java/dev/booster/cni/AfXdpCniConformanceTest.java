@@ -177,6 +177,21 @@ class AfXdpCniConformanceTest {
     }
 
     @Test
+    void addIntoANamespaceMadeAgainUnderTheSameNameStartsAfresh() throws IOException {
+        String list = conflist("1.0.0", "booster-again");
+        Attachment a = new Attachment(id("ag"), netns.add("ag"), "eth0", null);
+        assertEquals(0, runtime.add(list, a).exitCode());
+        netns.delete(a.netns());
+        assertEquals(a.netns(), netns.add("ag"), "same path, another namespace");
+        ChainOutcome again = runtime.add(list, a);
+        assertEquals(0, again.exitCode(), again::stdout);
+        assertTrue(Netns.exec(a.netns(), "ip", "-o", "addr", "show", "dev", "eth0").output().contains(podAddress(json(again.stdout())) + "/32"),
+                "eth0 was made in the new namespace");
+        assertEquals(1, allocations("booster-again").size(), "the old attachment's address was released");
+        assertEquals(0, runtime.del(list, a).exitCode());
+    }
+
+    @Test
     void delAfterTheNamespaceIsGoneCleansUpEverything() throws IOException {
         String list = conflist("1.0.0", "booster-gone");
         Attachment a = new Attachment(id("gn"), netns.add("gn"), "eth0", null);
