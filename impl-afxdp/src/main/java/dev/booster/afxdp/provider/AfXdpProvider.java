@@ -74,7 +74,7 @@ public final class AfXdpProvider implements DataplaneProvider {
         IdleStrategy idle = options.idle() == AfXdpOptions.Idle.POLL
                 ? new SocketPollIdle(engine.config().maxInterfaces())
                 : IdleStrategy.spinThenPark(64, 50_000);
-        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options);
+        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options, AfXdpOptions.persistentPods(config));
         AfXdpDataplane dataplane = new AfXdpDataplane(backend, engine);
         try {
             backend.openUplink();
