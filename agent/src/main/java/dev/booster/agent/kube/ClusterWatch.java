@@ -8,6 +8,7 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.apis.NetworkingV1Api;
@@ -33,7 +34,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The agent's view of the cluster: shared index informers (list, then watch from the list's resourceVersion; on a
@@ -44,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
     private static final System.Logger LOG = System.getLogger(ClusterWatch.class.getName());
+    /** The client's informer classes log through SLF4J into this java.util.logging logger (slf4j-jdk14). */
+    private static final Logger CLIENT_INFORMER_LOG = Logger.getLogger("io.kubernetes.client.informer.cache");
 
     private final SharedInformerFactory factory;
     private final ExecutorService threads;
@@ -51,6 +57,7 @@ public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
     private final Map<Class<?>, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
     private final Map<Class<?>, String> lastFailures = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
+    private volatile boolean closed;
     private final Lister<V1Pod> pods;
     private final Lister<V1Namespace> namespaces;
     private final Lister<V1NetworkPolicy> policies;
@@ -70,7 +77,8 @@ public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
     public ClusterWatch(ApiClient client, String nodeName, Duration resync, Runnable onChange) {
         this.onChange = onChange;
         client.setReadTimeout(0);
-        this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("booster-informer-", 0).factory());
+        this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("booster-informer-", 0)
+                .uncaughtExceptionHandler(this::informerThreadFailed).factory());
         this.factory = new SharedInformerFactory(client, threads, false);
         CoreV1Api core = new CoreV1Api(client);
         NetworkingV1Api networking = new NetworkingV1Api(client);
@@ -117,12 +125,20 @@ public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
 
     /** The informer retries by itself (listing again a second later); this keeps the reason for health and logs. */
     private <T> void listOrWatchFailed(Class<T> type, Throwable failure) {
+        if (closed) return; // stopping interrupts the calls in flight
         failures.incrementAndGet();
-        String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        String reason = failure instanceof ApiException api
+                ? (api.getCode() == 0 ? String.valueOf(api.getCause()) : "HTTP " + api.getCode() + " " + String.valueOf(api.getResponseBody()).strip())
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         String before = lastFailures.put(type, reason);
         if (!reason.equals(before)) {
             LOG.log(System.Logger.Level.WARNING, "listing or watching " + type.getSimpleName() + " failed, retrying: " + reason);
         }
+    }
+
+    /** The client's threads end on exceptions it does not catch, e.g. when stopped while starting; worth a line unless closing. */
+    private void informerThreadFailed(Thread thread, Throwable failure) {
+        if (!closed) LOG.log(System.Logger.Level.WARNING, "informer thread " + thread.getName() + " failed", failure);
     }
 
     /** True once every informer has listed its resource once. */
@@ -182,8 +198,20 @@ public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
     /** Stops the informers and their threads. */
     @Override
     public void close() {
-        factory.stopAllRegisteredInformers(false);
-        // The informers' process loops leave only when interrupted.
-        threads.shutdownNow();
+        closed = true;
+        // Stopping interrupts the informers' threads, and the client logs each interruption as an error with a stack
+        // trace: expected here, so its informer loggers are silenced while the threads end.
+        Level before = CLIENT_INFORMER_LOG.getLevel();
+        CLIENT_INFORMER_LOG.setLevel(Level.OFF);
+        try {
+            factory.stopAllRegisteredInformers(false);
+            // The informers' process loops leave only when interrupted.
+            threads.shutdownNow();
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            CLIENT_INFORMER_LOG.setLevel(before);
+        }
     }
 }
