@@ -29,7 +29,15 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        NodeAgent agent = NodeAgent.start(arguments.config(), client(arguments));
+        NodeAgent agent;
+        try {
+            agent = NodeAgent.start(arguments.config(), client(arguments));
+        } catch (RuntimeException e) {
+            System.getLogger(AgentMain.class.getName()).log(System.Logger.Level.ERROR, "the agent could not start", e);
+            System.err.println("booster agent: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
