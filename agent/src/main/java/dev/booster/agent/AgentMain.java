@@ -25,8 +25,9 @@ public final class AgentMain {
         try {
             arguments = AgentArguments.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
-            System.err.println("booster agent: " + e.getMessage());
-            System.exit(2);
+            boolean help = e.getMessage().equals(AgentArguments.USAGE);
+            (help ? System.out : System.err).print(help ? e.getMessage() : "booster agent: " + e.getMessage() + "\n");
+            System.exit(help ? 0 : 2);
             return;
         }
         NodeAgent agent;
