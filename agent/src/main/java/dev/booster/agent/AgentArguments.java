@@ -21,6 +21,8 @@ import java.util.Optional;
  * --cni-socket PATH         BOOSTER_CNI_SOCKET      default /run/booster/cni.sock
  * --health-address H:PORT   BOOSTER_HEALTH_ADDRESS  default 0.0.0.0:9440 (/healthz, /readyz, /metrics)
  * --resync-seconds N        BOOSTER_RESYNC_SECONDS  default 600; 0: no periodic resync
+ * --cni-conf-template PATH  BOOSTER_CNI_CONF_TEMPLATE  with --cni-conf-file: write the node's CNI configuration from
+ * --cni-conf-file PATH      BOOSTER_CNI_CONF_FILE      this template with the node's pod CIDRs (default: not written)
  * </pre>
  */
 record AgentArguments(AgentConfig config, Optional<Path> kubeconfig) {
@@ -28,8 +30,10 @@ record AgentArguments(AgentConfig config, Optional<Path> kubeconfig) {
     static final String USAGE = """
             usage: booster agent [--node-name NAME] [--kubeconfig PATH] [--provider NAME] [--option KEY=VALUE]...
                                  [--state-dir PATH] [--cni-socket PATH] [--health-address HOST:PORT] [--resync-seconds N]
+                                 [--cni-conf-template PATH --cni-conf-file PATH]
             environment: NODE_NAME, KUBECONFIG, BOOSTER_PROVIDER, BOOSTER_OPTIONS (KEY=VALUE,...), BOOSTER_STATE_DIR,
-                         BOOSTER_CNI_SOCKET, BOOSTER_HEALTH_ADDRESS, BOOSTER_RESYNC_SECONDS; a flag wins over its variable
+                         BOOSTER_CNI_SOCKET, BOOSTER_HEALTH_ADDRESS, BOOSTER_RESYNC_SECONDS, BOOSTER_CNI_CONF_TEMPLATE,
+                         BOOSTER_CNI_CONF_FILE; a flag wins over its variable
             """;
 
     /** @throws IllegalArgumentException naming the flag or variable and what it takes */
@@ -41,6 +45,8 @@ record AgentArguments(AgentConfig config, Optional<Path> kubeconfig) {
         String socket = env.get("BOOSTER_CNI_SOCKET");
         String healthAddress = env.get("BOOSTER_HEALTH_ADDRESS");
         String resync = env.get("BOOSTER_RESYNC_SECONDS");
+        String cniConfTemplate = env.get("BOOSTER_CNI_CONF_TEMPLATE");
+        String cniConfFile = env.get("BOOSTER_CNI_CONF_FILE");
         DataplaneConfig.Builder dataplane = DataplaneConfig.builder();
         String options = env.get("BOOSTER_OPTIONS");
         if (options != null && !options.isBlank()) {
@@ -60,6 +66,8 @@ record AgentArguments(AgentConfig config, Optional<Path> kubeconfig) {
                 case "--cni-socket" -> socket = value;
                 case "--health-address" -> healthAddress = value;
                 case "--resync-seconds" -> resync = value;
+                case "--cni-conf-template" -> cniConfTemplate = value;
+                case "--cni-conf-file" -> cniConfFile = value;
                 default -> throw new IllegalArgumentException("unknown argument " + flag + "\n" + USAGE);
             }
         }
@@ -72,6 +80,13 @@ record AgentArguments(AgentConfig config, Optional<Path> kubeconfig) {
                 .cniSocket(socket == null ? CniServer.DEFAULT_SOCKET : Path.of(socket));
         if (healthAddress != null) config.healthAddress(address(healthAddress));
         if (resync != null) config.resync(Duration.ofSeconds(seconds(resync)));
+        boolean template = cniConfTemplate != null && !cniConfTemplate.isBlank();
+        boolean file = cniConfFile != null && !cniConfFile.isBlank();
+        if (template != file) {
+            throw new IllegalArgumentException("--cni-conf-template and --cni-conf-file (BOOSTER_CNI_CONF_TEMPLATE, BOOSTER_CNI_CONF_FILE) go together: "
+                    + "the agent writes the file from the template; give both or neither");
+        }
+        if (template) config.cniConfig(Path.of(cniConfTemplate), Path.of(cniConfFile));
         return new AgentArguments(config.build(), Optional.ofNullable(kubeconfig).filter(k -> !k.isBlank()).map(Path::of));
     }
 

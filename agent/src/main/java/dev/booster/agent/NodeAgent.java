@@ -90,7 +90,8 @@ public final class NodeAgent implements AutoCloseable {
             });
             clusterRef[0] = cluster;
             started.add(cluster);
-            reconciler = new Reconciler(dataplane, cluster, config.nodeName(), config.retry(), attached::saveQuietly);
+            reconciler = new Reconciler(dataplane, cluster, config.nodeName(), config.retry(),
+                    config.cniConfig().map(c -> new CniConfigFile(c.template(), c.file())), attached::saveQuietly);
             reconcilerRef[0] = reconciler;
             started.add(reconciler);
             registerAgentMetrics();

@@ -7,11 +7,13 @@ import dev.booster.agent.kube.PolicyMapping;
 import dev.booster.agent.kube.ServiceMapping;
 import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
+import dev.booster.api.net.IpPrefix;
 import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.service.ServiceSpec;
 import dev.booster.api.tunnel.TunnelSpec;
 import dev.booster.cni.PodMetadataSource.PodMetadata;
+import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 
 import java.time.Duration;
@@ -79,6 +81,7 @@ final class Reconciler implements AutoCloseable {
                     dp.services().remove(key.substring(0, slash), key.substring(slash + 1));
                 }
             });
+    private final Optional<CniConfigFile> cniConfig;
     private final Thread thread;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -88,8 +91,9 @@ final class Reconciler implements AutoCloseable {
     private boolean closed;
     private boolean toldNoUpdate;
 
-    Reconciler(Dataplane dataplane, ClusterWatch cluster, String nodeName, Duration retry, Runnable afterChange) {
+    Reconciler(Dataplane dataplane, ClusterWatch cluster, String nodeName, Duration retry, Optional<CniConfigFile> cniConfig, Runnable afterChange) {
         this.dataplane = dataplane;
+        this.cniConfig = cniConfig;
         this.cluster = cluster;
         this.nodeName = nodeName;
         this.retry = retry;
@@ -159,11 +163,26 @@ final class Reconciler implements AutoCloseable {
         } catch (RuntimeException e) {
             if (failure == null) failure = e; else failure.addSuppressed(e);
         }
+        try {
+            writeCniConfig();
+        } catch (RuntimeException e) {
+            if (failure == null) failure = e; else failure.addSuppressed(e);
+        }
         if (failure != null) {
             if (changed) afterChange.run();
             throw failure;
         }
         return changed;
+    }
+
+    /** The node's CNI configuration with its pod CIDRs, once this node's Node object lists them. */
+    private void writeCniConfig() {
+        if (cniConfig.isEmpty()) return;
+        for (V1Node node : cluster.nodes()) {
+            if (node.getMetadata() == null || !nodeName.equals(node.getMetadata().getName())) continue;
+            List<IpPrefix> cidrs = NodeMapping.podCidrs(node);
+            if (cniConfig.get().write(cidrs)) LOG.log(System.Logger.Level.INFO, "wrote the CNI configuration for pod CIDRs " + cidrs);
+        }
     }
 
     private boolean reconcilePolicies() {

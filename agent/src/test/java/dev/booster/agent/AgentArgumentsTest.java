@@ -23,6 +23,15 @@ class AgentArgumentsTest {
         assertEquals(CniServer.DEFAULT_SOCKET, a.config().cniSocket());
         assertEquals(AgentConfig.DEFAULT_HEALTH_PORT, a.config().healthAddress().getPort());
         assertEquals(Optional.empty(), a.kubeconfig());
+        assertEquals(Optional.empty(), a.config().cniConfig(), "the CNI configuration is written only when asked");
+    }
+
+    @Test
+    void theCniConfigurationTemplateAndFileComeTogether() {
+        AgentArguments a = AgentArguments.parse(new String[]{"--cni-conf-file", "/host/etc/cni/net.d/10-booster.conflist"},
+                Map.of("NODE_NAME", "n", "BOOSTER_CNI_CONF_TEMPLATE", "/opt/booster/10-booster.conflist"));
+        assertEquals(Optional.of(new AgentConfig.CniConfig(Path.of("/opt/booster/10-booster.conflist"), Path.of("/host/etc/cni/net.d/10-booster.conflist"))),
+                a.config().cniConfig());
     }
 
     @Test
@@ -51,6 +60,7 @@ class AgentArgumentsTest {
         assertTrue(message(new String[]{"--health-address", "9440"}, Map.of("NODE_NAME", "n")).contains("HOST:PORT"));
         assertTrue(message(new String[]{"--resync-seconds", "-1"}, Map.of("NODE_NAME", "n")).contains("seconds"));
         assertTrue(message(new String[]{"--help"}, Map.of()).startsWith("usage: booster agent"));
+        assertTrue(message(new String[]{"--cni-conf-file", "/etc/cni/net.d/10-booster.conflist"}, Map.of("NODE_NAME", "n")).contains("go together"));
     }
 
     private static String message(String[] args, Map<String, String> env) {

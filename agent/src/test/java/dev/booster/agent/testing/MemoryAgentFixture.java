@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,7 @@ public final class MemoryAgentFixture implements AutoCloseable {
     public final FakeApiServerForTests api = FakeApiServerForTests.start();
     public final Path work;
     private final Function<DataplaneConfig, Dataplane> open;
+    private final UnaryOperator<AgentConfig.Builder> customize;
     public NodeAgent agent;
 
     public MemoryAgentFixture() {
@@ -40,7 +42,13 @@ public final class MemoryAgentFixture implements AutoCloseable {
     }
 
     public MemoryAgentFixture(Function<DataplaneConfig, Dataplane> open) {
+        this(open, UnaryOperator.identity());
+    }
+
+    /** {@code customize} adds to the test's configuration (its paths are under {@link #work}). */
+    public MemoryAgentFixture(Function<DataplaneConfig, Dataplane> open, UnaryOperator<AgentConfig.Builder> customize) {
         this.open = open;
+        this.customize = customize;
         try {
             work = Files.createTempDirectory("booster-agent-test-");
         } catch (IOException e) {
@@ -50,9 +58,9 @@ public final class MemoryAgentFixture implements AutoCloseable {
     }
 
     public AgentConfig config() {
-        return AgentConfig.builder(NODE).dataplane(DataplaneConfig.builder().provider("memory").build())
+        return customize.apply(AgentConfig.builder(NODE).dataplane(DataplaneConfig.builder().provider("memory").build())
                 .cniSocket(work.resolve("cni.sock")).stateDir(work.resolve("state"))
-                .healthAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).retry(Duration.ofMillis(300)).build();
+                .healthAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).retry(Duration.ofMillis(300))).build();
     }
 
     public NodeAgent start() {
