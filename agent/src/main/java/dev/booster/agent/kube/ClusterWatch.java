@@ -51,6 +51,15 @@ public final class ClusterWatch implements AutoCloseable, PodMetadataSource {
     /** The client's informer classes log through SLF4J into this java.util.logging logger (slf4j-jdk14). */
     private static final Logger CLIENT_INFORMER_LOG = Logger.getLogger("io.kubernetes.client.informer.cache");
 
+    /** An API resource the agent lists and watches, as RBAC names it. */
+    public record Followed(String apiGroup, String resource) {
+    }
+
+    /** Everything the agent reads: what its ClusterRole must allow to get, list and watch (deploy/booster-agent-rbac.yaml). */
+    public static final List<Followed> FOLLOWED = List.of(new Followed("", "pods"), new Followed("", "namespaces"),
+            new Followed("networking.k8s.io", "networkpolicies"), new Followed("", "nodes"), new Followed("", "services"),
+            new Followed("discovery.k8s.io", "endpointslices"));
+
     private final SharedInformerFactory factory;
     private final ExecutorService threads;
     private final Runnable onChange;
