@@ -90,11 +90,13 @@ class AfXdpAgentEndToEndViaFakeApiServerForTestsTest {
     void deleteThePodsAndLeaveNothing() throws IOException {
         try {
             if (agent != null && cni != null) {
+                List<String> hostEnds = agent.dataplane().pods().list().stream().map(p -> p.interfaces().getFirst().hostName()).toList();
                 for (String[] pod : added) {
                     CniLauncher.Outcome out = cni.del(pod[0], pod[1], "shop", pod[2]);
                     assertEquals(0, out.exitCode(), () -> "DEL " + pod[2] + ": " + out.stdout() + out.stderr());
                 }
                 assertEquals(List.of(), agent.dataplane().pods().list(), "DEL detached every pod");
+                for (String host : hostEnds) assertNotEquals(0, PodNamespaces.run("ip", "link", "show", "dev", host).code(), host + " is gone");
             }
         } finally {
             if (agent != null) agent.close();
