@@ -76,20 +76,17 @@ public final class NodeAgent implements AutoCloseable {
                     + stateFile.path() + (restored.failed().isEmpty() ? "" : ", dropped " + restored.failed().size())
                     + (restored.policyRestored() ? ", policy set restored" : ""));
             dataplaneMetrics = new DataplaneMetrics(dataplane, registry);
-            Counter.Builder requests = Counter.builder("booster.agent.cni.requests").description("CNI requests served, by command and outcome");
-            ClusterWatch[] clusterRef = new ClusterWatch[1];
-            BoosterCni cni = BoosterCni.builder(dataplane).podMetadata((ns, name) -> clusterRef[0] == null ? java.util.Optional.empty()
-                    : clusterRef[0].lookup(ns, name)).build();
-            cniServer = CniServer.start(config.cniSocket(), attached.recording(cni::handle,
-                    (command, exit) -> requests.tags("command", command, "result", exit == 0 ? "ok" : "error").register(registry).increment()));
-            started.add(cniServer);
+            // The informers start first (listing takes a while; the CNI's ADD asks them for pod labels); their events
+            // kick the reconciler, which starts dirty and so also covers what arrived before it existed.
             Reconciler[] reconcilerRef = new Reconciler[1];
             cluster = new ClusterWatch(kube, config.nodeName(), config.resync(), () -> {
                 Reconciler r = reconcilerRef[0];
                 if (r != null) r.kick();
             });
-            clusterRef[0] = cluster;
             started.add(cluster);
+            BoosterCni cni = BoosterCni.builder(dataplane).podMetadata(cluster).build();
+            cniServer = CniServer.start(config.cniSocket(), attached.recording(cni::handle, this::countCniRequest));
+            started.add(cniServer);
             reconciler = new Reconciler(dataplane, cluster, config.nodeName(), config.retry(),
                     config.cniConfig().map(c -> new CniConfigFile(c.template(), c.file())), attached::saveQuietly);
             reconcilerRef[0] = reconciler;
@@ -187,6 +184,11 @@ public final class NodeAgent implements AutoCloseable {
         List<String> unsynced = cluster.notSynced();
         if (!unsynced.isEmpty()) notReady.add("informers not synced yet: " + String.join(", ", unsynced));
         return new HealthServer.Health(notLive, notReady);
+    }
+
+    private void countCniRequest(String command, int exitCode) {
+        Counter.builder("booster.agent.cni.requests").description("CNI requests served, by command and outcome")
+                .tags("command", command, "result", exitCode == 0 ? "ok" : "error").register(registry).increment();
     }
 
     private void registerAgentMetrics() {

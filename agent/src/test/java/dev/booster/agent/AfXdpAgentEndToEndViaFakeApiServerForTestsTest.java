@@ -140,6 +140,7 @@ class AfXdpAgentEndToEndViaFakeApiServerForTestsTest {
         awaitPolicies(List.of());
         assertTrue(namespaces.connects(nsA, nsB, ipB, 9090), "with the policy deleted, 9090 flows again");
 
+        assertTrue(agent.scrape().contains("booster_agent_cni_requests_total{command=\"ADD\",result=\"ok\"} 2.0"), agent.scrape());
         AgentState state = new StateFile(config().stateDir()).read();
         assertEquals(List.of("cid-a-" + PID, "cid-b-" + PID), state.pods().stream().map(PersistedPod::containerId).sorted().toList());
         assertTrue(state.pods().stream().allMatch(p -> p.ifName().equals("eth0") && p.spec().netns().isPresent()), state.toString());
