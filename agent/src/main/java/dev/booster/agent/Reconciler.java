@@ -188,12 +188,16 @@ final class Reconciler implements AutoCloseable {
     private boolean reconcilePolicies() {
         PolicyMapping.Result result = PolicyMapping.policySet(cluster.namespaces(), cluster.networkPolicies());
         rejected = result.rejected();
+        Set<String> current = new HashSet<>();
         for (PolicyMapping.Rejected r : result.rejected()) {
-            if (reportedRejections.add(r.key() + "@" + r.resourceVersion())) {
+            String version = r.key() + "@" + r.resourceVersion();
+            current.add(version);
+            if (reportedRejections.add(version)) {
                 LOG.log(System.Logger.Level.WARNING, "NetworkPolicy " + r.key() + " (resourceVersion " + r.resourceVersion()
                         + ") is left out: " + r.reason());
             }
         }
+        reportedRejections.retainAll(current); // once per version of a refused policy, and forgotten when it is fixed or gone
         if (result.policies().equals(dataplane.policies().current())) return false;
         long generation = dataplane.policies().apply(result.policies());
         LOG.log(System.Logger.Level.INFO, "policy generation " + generation + ": " + result.policies().policies().size() + " policies, "
