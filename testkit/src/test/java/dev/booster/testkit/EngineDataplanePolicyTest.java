@@ -3,6 +3,7 @@ package dev.booster.testkit;
 import dev.booster.api.event.DataplaneEvent;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.pod.PodAttachment;
+import dev.booster.api.pod.PodSpec;
 import dev.booster.api.policy.IngressRule;
 import dev.booster.api.policy.LabelSelector;
 import dev.booster.api.policy.NetworkPolicy;
@@ -81,6 +82,29 @@ class EngineDataplanePolicyTest {
 
         assertTrue(network.tcpConnect(client, ip("10.0.0.2"), 8080), "the policy selecting a new pod is in force at once");
         assertFalse(network.tcpConnect(client, ip("10.0.0.2"), 9090), "the first packet already meets the policy");
+    }
+
+    @Test
+    void aPodRelabeledInPlaceMeetsThePolicyOfItsNewLabelsAtOnceAndKeepsItsInterface() {
+        PodAttachment client = dp.pods().attach(TestPods.builder("shop", "client", Map.of("app", "client"), "10.0.0.1").build());
+        PodAttachment server = dp.pods().attach(TestPods.builder("shop", "server", Map.of("app", "server"), "10.0.0.2").build());
+        dp.policies().apply(PolicySet.of(serverAllowsClient(8080)));
+        network.listen(server, 8080);
+        assertTrue(network.tcpConnect(client, ip("10.0.0.2"), 8080));
+        int interfaceIndex = client.interfaces().getFirst().index();
+
+        PodAttachment relabeled = dp.pods().update(withLabels(client.spec(), Map.of("app", "intruder")));
+
+        assertFalse(network.tcpConnect(client, ip("10.0.0.2"), 8080), "no longer selected by the policy's peer");
+        assertEquals(Map.of("app", "intruder"), relabeled.spec().labels());
+        assertEquals(interfaceIndex, relabeled.interfaces().getFirst().index(), "the interface stays");
+        assertTrue(client.isAttached());
+        dp.pods().update(withLabels(client.spec(), Map.of("app", "client")));
+        assertTrue(network.tcpConnect(client, ip("10.0.0.2"), 8080), "selected again");
+    }
+
+    private static PodSpec withLabels(PodSpec spec, Map<String, String> labels) {
+        return new PodSpec(spec.uid(), spec.namespace(), spec.name(), labels, spec.netns(), spec.interfaces(), spec.namedPorts());
     }
 
     /**

@@ -16,6 +16,20 @@ public interface Pods {
      */
     PodAttachment attach(PodSpec spec);
 
+    /**
+     * Changes the labels and named ports of the attached pod {@code spec.uid()} in place: its interfaces, addresses
+     * and traffic stay, and policy follows the new labels at once. This is how a node agent follows a pod's label
+     * changes; everything else in {@code spec} must equal the attached spec (detach and attach to change it).
+     *
+     * @return the attachment, now with {@code spec}
+     * @throws dev.booster.api.InvalidSpecException no pod {@code spec.uid()} is attached, or {@code spec} differs in
+     *                                              more than labels and named ports (the field is named)
+     */
+    default PodAttachment update(PodSpec spec) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change an attached pod's labels in place; "
+                + "detach and attach the pod again (its interfaces are made anew)");
+    }
+
     /** Detaches the pod with {@code uid}; returns false when none was attached. */
     boolean detach(String uid);
 

@@ -299,6 +299,32 @@ public class EngineDataplane implements Dataplane {
         for (PodPort port : pod.ports.reversed()) closeQuietly(port);
     }
 
+    /** Labels and named ports only feed the policy compiler: changing them is a recompilation, the ports stay. */
+    private synchronized PodAttachment update(PodSpec spec) {
+        checkOpen();
+        PodState pod = pods.get(spec.uid());
+        if (pod == null) throw new InvalidSpecException("uid", "no pod " + spec.uid() + " is attached; attach it instead");
+        PodSpec old = pod.spec;
+        if (old.equals(spec)) return pod;
+        String fixed = !old.namespace().equals(spec.namespace()) ? "namespace"
+                : !old.name().equals(spec.name()) ? "name"
+                : !old.netns().equals(spec.netns()) ? "netns"
+                : !old.interfaces().equals(spec.interfaces()) ? "interfaces" : null;
+        if (fixed != null) {
+            throw new InvalidSpecException(fixed, "differs from the attached pod " + spec.uid() + "'s; only labels and namedPorts change in place, "
+                    + "detach and attach the pod to change its " + fixed);
+        }
+        checkPolicyFields(spec);
+        pod.spec = spec;
+        try {
+            publishPolicy(policySet);
+        } catch (RuntimeException e) {
+            pod.spec = old;
+            throw e;
+        }
+        return pod;
+    }
+
     private synchronized boolean detach(String uid) {
         PodState pod = pods.get(uid);
         if (pod == null) return false;
@@ -395,7 +421,8 @@ public class EngineDataplane implements Dataplane {
     // ---- facets ----------------------------------------------------------------------------------------------------
 
     private final class PodState implements PodAttachment {
-        final PodSpec spec;
+        /** Replaced by {@link #update} (labels and named ports only); read by other threads through {@link #spec()}. */
+        volatile PodSpec spec;
         final int slot;
         final List<PodPort> ports = new ArrayList<>();
         final List<Integer> indexes = new ArrayList<>();
@@ -447,6 +474,11 @@ public class EngineDataplane implements Dataplane {
         @Override
         public PodAttachment attach(PodSpec spec) {
             return EngineDataplane.this.attach(spec);
+        }
+
+        @Override
+        public PodAttachment update(PodSpec spec) {
+            return EngineDataplane.this.update(spec);
         }
 
         @Override

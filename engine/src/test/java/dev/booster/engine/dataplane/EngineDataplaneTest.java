@@ -1,9 +1,11 @@
 package dev.booster.engine.dataplane;
 
 import dev.booster.api.Capability;
+import dev.booster.api.InvalidSpecException;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.pod.InterfaceSpec;
+import dev.booster.api.pod.NamedPort;
 import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Veth;
@@ -15,6 +17,7 @@ import dev.booster.api.policy.NetworkPolicyPort;
 import dev.booster.api.policy.NetworkPolicySpec;
 import dev.booster.api.policy.PolicySet;
 import dev.booster.api.policy.PolicyType;
+import dev.booster.api.policy.Protocol;
 import dev.booster.engine.Engine;
 import dev.booster.engine.EngineConfig;
 import dev.booster.engine.packet.Port;
@@ -101,6 +104,29 @@ class EngineDataplaneTest {
             assertEquals(2, dp.policies().apply(PolicySet.of(fromAnyNamespace)));
             PodAttachment c = dp.pods().attach(pod("c", "10.0.0.3"));
             assertTrue(c.isAttached());
+        }
+    }
+
+    @Test
+    void updateChangesLabelsAndNamedPortsOnlyAndNamesTheFieldOtherwise() {
+        try (EngineDataplane dp = new EngineDataplane(new QueueBackend(), new Engine(EngineConfig.defaults()))) {
+            PodSpec a = pod("a", "10.0.0.1");
+            PodAttachment attached = dp.pods().attach(a);
+            PodSpec relabeled = new PodSpec(a.uid(), a.namespace(), a.name(), Map.of("app", "a", "tier", "web"), a.netns(), a.interfaces(),
+                    List.of(new NamedPort("http", Protocol.TCP, 8080)));
+
+            assertSame(attached, dp.pods().update(relabeled));
+            assertEquals(relabeled, dp.pods().get(a.uid()).orElseThrow().spec());
+
+            PodSpec moved = new PodSpec(a.uid(), a.namespace(), a.name(), a.labels(), a.netns(),
+                    List.of(Veth.of("eth0", InterfaceAddress.parse("10.0.0.9/32"))), List.of());
+            InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> dp.pods().update(moved));
+            assertEquals("interfaces", e.field());
+            InvalidSpecException unknown = assertThrows(InvalidSpecException.class, () -> dp.pods().update(pod("x", "10.0.0.5")));
+            assertEquals("uid", unknown.field());
+            PodSpec badLabel = new PodSpec(a.uid(), a.namespace(), a.name(), Map.of("app", "-bad-"), a.netns(), a.interfaces(), List.of());
+            assertThrows(InvalidSpecException.class, () -> dp.pods().update(badLabel));
+            assertEquals(relabeled, dp.pods().get(a.uid()).orElseThrow().spec(), "a refused update changes nothing");
         }
     }
 }

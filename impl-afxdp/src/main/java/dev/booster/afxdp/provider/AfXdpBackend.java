@@ -4,6 +4,7 @@ import dev.booster.afxdp.ffi.Libc;
 import dev.booster.afxdp.ffi.NativeCallException;
 import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
 import dev.booster.afxdp.link.CommandFailedException;
+import dev.booster.afxdp.link.LinkInfo;
 import dev.booster.afxdp.link.LinkManager;
 import dev.booster.afxdp.link.LinkOffloads;
 import dev.booster.afxdp.link.Namespace;
@@ -38,7 +39,8 @@ import java.util.function.Supplier;
  * directly in the pod's namespace with the spec's name, MAC, MTU, addresses and routes (see {@link PodLinkSetup}),
  * and whose host end ({@link HostVethNames}: {@code bst...}, MAC = the gateway MAC) gets an AF_XDP socket in copy
  * mode on the worker's one UMEM ({@link WorkerUmem}), which all pods and the uplink share. Whatever a failed attach
- * created is removed before the error is thrown.
+ * created is removed before the error is thrown. With {@code afxdp.persistentPods} the veths outlive the dataplane
+ * and a pod's existing veth is adopted (see {@link AfXdpOptions}).
  */
 final class AfXdpBackend implements EngineBackend {
     /** veth refuses XDP when its peer's MTU exceeds a page less XDP headroom and skb overhead (4 KiB pages, x86-64). */
@@ -50,12 +52,15 @@ final class AfXdpBackend implements EngineBackend {
     private final PodLinkSetup podSetup;
     private final WorkerUmem umem;
     private final Set<AfXdpPodPort> open = new LinkedHashSet<>();
+    private final boolean persistentPods;
+    private volatile boolean dataplaneClosing;
     private AfXdpUplink uplink;
 
-    AfXdpBackend(Engine engine, LinkManager links, AfXdpOptions options) {
+    AfXdpBackend(Engine engine, LinkManager links, AfXdpOptions options, boolean persistentPods) {
         this.engine = engine;
         this.links = links;
         this.options = options;
+        this.persistentPods = persistentPods;
         this.podSetup = new PodLinkSetup(engine.config().gateway4(), engine.config().gateway6());
         this.umem = options.createUmem();
     }
@@ -113,8 +118,10 @@ final class AfXdpBackend implements EngineBackend {
         String host = HostVethNames.of(pod.uid(), spec.name());
         String what = "pod " + pod.namespace() + "/" + pod.name() + " " + field + " (" + spec.name() + ", host end " + host + ")";
         requireRoomForAnotherPort(what);
+        // This thread is in the host namespace, where the host ends live.
+        if (persistentPods && Libc.ifNameToIndex(host) != 0) return adopt(veth, netns, host, podMac, gatewayMac, what);
         try {
-            if (Libc.ifNameToIndex(host) != 0) { // this thread is in the host namespace, where the host ends live
+            if (Libc.ifNameToIndex(host) != 0) {
                 throw new DataplaneException(what + ": host interface " + host + " already exists: another dataplane serves this pod, "
                         + "or a crashed one left it behind (remove it with `ip link del " + host + "` or `booster cleanup`)");
             }
@@ -139,11 +146,51 @@ final class AfXdpBackend implements EngineBackend {
             }
             throw e;
         }
-        AfXdpPodPort podPort = new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget);
-        synchronized (this) {
-            open.add(podPort);
+        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths));
+    }
+
+    /**
+     * Takes over the veth a previous dataplane left for this pod ({@code afxdp.persistentPods}): the pod end must be
+     * there with the MAC Booster gives this pod, and the host end with the gateway MAC; it gets a new AF_XDP socket,
+     * and the pod keeps its addresses and routes as they are. A failure leaves the veth alone: it is the pod's.
+     */
+    private PodPort adopt(Veth veth, PodNetns netns, String host, MacAddress podMac, MacAddress gatewayMac, String what) {
+        try {
+            return adoptChecked(veth, netns, host, podMac, gatewayMac, what);
+        } catch (CommandFailedException | NativeCallException | NativeLibraryUnavailableException e) {
+            throw new DataplaneException(what + ": adopting the existing veth failed: " + e.getMessage(), e);
         }
-        return podPort;
+    }
+
+    private PodPort adoptChecked(Veth veth, PodNetns netns, String host, MacAddress podMac, MacAddress gatewayMac, String what) {
+        LinkInfo podEnd = links.link(netns.namespace(), veth.name()).orElseThrow(() -> new DataplaneException(what + ": host interface " + host
+                + " exists but the pod's namespace has no " + veth.name() + " to adopt; remove the leftover with `ip link del " + host + "`"));
+        if (!podEnd.mac().equals(podMac)) {
+            throw new DataplaneException(what + ": " + veth.name() + " in the pod has MAC " + podEnd.mac() + ", not " + podMac
+                    + " as Booster made it; it is not this pod's Booster interface, so it is not adopted");
+        }
+        MacAddress hostMac = links.link(Namespace.host(), host).map(LinkInfo::mac).orElse(null);
+        if (!gatewayMac.equals(hostMac)) {
+            throw new DataplaneException(what + ": host interface " + host + " has MAC " + hostMac + ", not the gateway MAC " + gatewayMac
+                    + "; it is not a Booster pod veth of this configuration, so it is not adopted");
+        }
+        links.setUpWithoutIpv6Addresses(Namespace.host(), host);
+        XskPort port = XskPort.open(umem, host, options.socketConfig());
+        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths));
+    }
+
+    private synchronized AfXdpPodPort register(AfXdpPodPort port) {
+        open.add(port);
+        return port;
+    }
+
+    /** Called by the dataplane before it detaches its pods on close. */
+    void dataplaneClosing() {
+        dataplaneClosing = true;
+    }
+
+    private boolean keepVeths() {
+        return persistentPods && dataplaneClosing;
     }
 
     private void requireRoomForAnotherPort(String what) {

@@ -15,6 +15,13 @@ public final class AfXdpDataplane extends EngineDataplane {
         this.backend = backend;
     }
 
+    /** Lets the backend tell closing the dataplane (veths stay with {@code afxdp.persistentPods}) from detaching a pod. */
+    @Override
+    public void close() {
+        backend.dataplaneClosing();
+        super.close();
+    }
+
     /** The uplink, to add or remove pod CIDRs at run time; empty without {@code afxdp.uplink}. */
     public Optional<AfXdpUplink> uplink() {
         return backend.uplink();

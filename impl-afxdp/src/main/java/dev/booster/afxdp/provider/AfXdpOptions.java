@@ -21,6 +21,11 @@ import java.util.Optional;
  *   <li>{@code afxdp.idle}: what the worker does when idle: {@code poll} (default: sleep in poll(2) on the sockets
  *       after about 10 ms without traffic) or {@code spin} (the engine's spin-then-park-50-µs, lowest latency, burns
  *       CPU).</li>
+ *   <li>{@code afxdp.persistentPods}: {@code true} for a node agent that restarts: pods' veths outlive the dataplane
+ *       ({@code close()} leaves them, with the pods' addresses and routes; traffic stops until the next dataplane
+ *       adopts them), and attaching a pod whose veth is there (same uid and interface name, so the same host-end name,
+ *       and the pod end with the MAC Booster gave it) adopts it as it is instead of refusing it. Detaching a pod still
+ *       deletes its veth. Default {@code false}: {@code close()} removes everything it made.</li>
  *   <li>{@code afxdp.uplink}, {@code afxdp.uplink.podCidrs}, {@code afxdp.uplink.routes},
  *       {@code afxdp.uplink.gatewayMac}: the uplink, see {@link UplinkOptions}.</li>
  * </ul>
@@ -30,6 +35,7 @@ record AfXdpOptions(int frames, int interfaces, Idle idle, Optional<UplinkOption
     static final String FRAMES = "afxdp.frames";
     static final String INTERFACES = "afxdp.interfaces";
     static final String IDLE = "afxdp.idle";
+    static final String PERSISTENT_PODS = "afxdp.persistentPods";
     static final int RING_SIZE = 512;
     static final int DEFAULT_FRAMES = 1024;
     static final int MIN_FRAMES = RING_SIZE + WorkerUmem.RESERVE;
@@ -54,9 +60,10 @@ record AfXdpOptions(int frames, int interfaces, Idle idle, Optional<UplinkOption
 
     static AfXdpOptions from(DataplaneConfig config) {
         for (String key : config.options().keySet()) {
-            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(INTERFACES) && !key.equals(IDLE) && !UplinkOptions.KEYS.contains(key)) {
+            if (key.startsWith(PREFIX) && !key.equals(FRAMES) && !key.equals(INTERFACES) && !key.equals(IDLE) && !key.equals(PERSISTENT_PODS)
+                    && !UplinkOptions.KEYS.contains(key)) {
                 throw new InvalidSpecException("options." + key, "is not an afxdp option; known: " + FRAMES + ", " + INTERFACES + ", "
-                        + IDLE + ", " + String.join(", ", UplinkOptions.KEYS));
+                        + IDLE + ", " + String.join(", ", UplinkOptions.KEYS) + ", " + PERSISTENT_PODS);
             }
         }
         int frames = config.option(FRAMES).map(v -> parseCount(FRAMES, "frame count", v, MIN_FRAMES, MAX_FRAMES)).orElse(DEFAULT_FRAMES);
@@ -74,6 +81,15 @@ record AfXdpOptions(int frames, int interfaces, Idle idle, Optional<UplinkOption
             // reported below
         }
         throw new InvalidSpecException("options." + key, "\"" + value + "\" is not a " + what + "; use " + min + ".." + max);
+    }
+
+    /** {@value #PERSISTENT_PODS}; kept out of the record so the option stays a one-line addition to the others. */
+    static boolean persistentPods(DataplaneConfig config) {
+        return config.option(PERSISTENT_PODS).map(value -> switch (value.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidSpecException("options." + PERSISTENT_PODS, "\"" + value + "\" is not a boolean; use true or false");
+        }).orElse(false);
     }
 
     private static Idle parseIdle(String value) {

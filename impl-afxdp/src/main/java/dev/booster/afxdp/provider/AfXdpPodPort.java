@@ -9,12 +9,14 @@ import dev.booster.engine.packet.Port;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * One pod interface of the {@code afxdp} backend: the host end of the pod's veth with its AF_XDP socket. Closing it
  * waits until the engine's worker has left the port (the dataplane removed the interface first), closes the socket
- * and UMEM, and deletes the veth, which takes the pod's end with it.
+ * and UMEM, and deletes the veth, which takes the pod's end with it, unless {@code keepVeth} says the veth is to
+ * outlive the dataplane ({@code afxdp.persistentPods}).
  */
 final class AfXdpPodPort implements PodPort {
     private final String hostName;
@@ -23,15 +25,18 @@ final class AfXdpPodPort implements PodPort {
     private final LinkManager links;
     private final Runnable awaitWorker;
     private final Consumer<AfXdpPodPort> onClosed;
+    private final BooleanSupplier keepVeth;
     private boolean closed;
 
-    AfXdpPodPort(String hostName, MacAddress podMac, XskPort port, LinkManager links, Runnable awaitWorker, Consumer<AfXdpPodPort> onClosed) {
+    AfXdpPodPort(String hostName, MacAddress podMac, XskPort port, LinkManager links, Runnable awaitWorker, Consumer<AfXdpPodPort> onClosed,
+                 BooleanSupplier keepVeth) {
         this.hostName = hostName;
         this.podMac = podMac;
         this.port = port;
         this.links = links;
         this.awaitWorker = awaitWorker;
         this.onClosed = onClosed;
+        this.keepVeth = keepVeth;
     }
 
     @Override
@@ -62,7 +67,7 @@ final class AfXdpPodPort implements PodPort {
         // Freeing the UMEM while the worker may still be inside rx/tx would be a use after free: if it did not catch
         // up, leave socket and memory to the process's end and only take the veth away.
         if (failures.isEmpty()) attempt(failures, port::close);
-        attempt(failures, () -> links.deleteLink(Namespace.host(), hostName));
+        if (!keepVeth.getAsBoolean()) attempt(failures, () -> links.deleteLink(Namespace.host(), hostName));
         onClosed.accept(this);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();

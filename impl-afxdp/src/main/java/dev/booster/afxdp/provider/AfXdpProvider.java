@@ -71,7 +71,7 @@ public final class AfXdpProvider implements DataplaneProvider {
             throw new DataplaneException("provider '" + NAME + "' cannot run here: " + p.reason(), p.cause().orElse(null));
         });
         Engine engine = new Engine(EngineConfig.defaults());
-        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options); // maps the UMEM first: nothing to undo if that fails
+        AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options, AfXdpOptions.persistentPods(config)); // maps the UMEM first: nothing to undo if that fails
         IdleStrategy idle = options.idle() == AfXdpOptions.Idle.POLL
                 ? new SocketPollIdle(engine.config().maxInterfaces())
                 : IdleStrategy.spinThenPark(64, 50_000);

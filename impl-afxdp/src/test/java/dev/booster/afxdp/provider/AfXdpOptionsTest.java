@@ -56,4 +56,16 @@ class AfXdpOptionsTest {
             assertTrue(umem.hasRoomForAnotherPort());
         }
     }
+
+    @Test
+    void persistentPodsIsABooleanAndOffByDefault() {
+        DataplaneConfig.Builder base = DataplaneConfig.builder().nodeName("n");
+        assertFalse(AfXdpOptions.persistentPods(base.build()));
+        assertTrue(AfXdpOptions.persistentPods(base.option("afxdp.persistentPods", "true").build()));
+        AfXdpOptions.from(base.build()); // a known key: no complaint
+        InvalidSpecException bad = assertThrows(InvalidSpecException.class,
+                () -> AfXdpOptions.persistentPods(DataplaneConfig.builder().nodeName("n").option("afxdp.persistentPods", "yes").build()));
+        assertEquals("options.afxdp.persistentPods", bad.field());
+        assertTrue(bad.getMessage().contains("use true or false"), bad.getMessage());
+    }
 }
