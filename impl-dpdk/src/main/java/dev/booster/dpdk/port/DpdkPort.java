@@ -194,6 +194,15 @@ public final class DpdkPort implements Port, AutoCloseable {
         return txCopied;
     }
 
+    /** The port's MAC ({@code rte_eth_macaddr_get}): a NIC's, or the interface's a vdev sits on. */
+    public dev.booster.api.net.MacAddress macAddress() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mac = arena.allocate(6);
+            eal.call("rte_eth_macaddr_get(port " + portId + ", " + name + ")", () -> eal.ethdev().macAddress(portId, mac));
+            return dev.booster.api.net.MacAddress.ofBytes(mac.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
     /** DPDK's own counters of the port. */
     public EthStats stats() {
         try (Arena arena = Arena.ofConfined()) {

@@ -67,6 +67,7 @@ final class DpdkBackend implements EngineBackend {
     private final LinkManager links;
     private final PodLinkSetup podSetup;
     private final Set<DpdkPodPort> open = new LinkedHashSet<>();
+    private DpdkUplink uplink;
 
     DpdkBackend(Engine engine, Eal eal, MbufPool pool, LinkManager links) {
         this.engine = engine;
@@ -74,6 +75,16 @@ final class DpdkBackend implements EngineBackend {
         this.pool = pool;
         this.links = links;
         this.podSetup = new PodLinkSetup(engine.config().gateway4(), engine.config().gateway6());
+    }
+
+    /** Opens the uplink of {@code dpdk.uplink}, if set; before the engine starts. */
+    synchronized void openUplink(Optional<DpdkUplinkOptions> options) {
+        if (options.isEmpty() || uplink != null) return;
+        uplink = DpdkUplink.open(engine, eal, pool, options.get());
+    }
+
+    synchronized Optional<DpdkUplink> uplink() {
+        return Optional.ofNullable(uplink);
     }
 
     MbufPool pool() {
@@ -279,10 +290,19 @@ final class DpdkBackend implements EngineBackend {
     @Override
     public void close() {
         List<DpdkPodPort> left;
+        DpdkUplink openUplink;
         synchronized (this) {
             left = new ArrayList<>(open);
+            openUplink = uplink;
         }
         RuntimeException failure = null;
+        if (openUplink != null) {
+            try {
+                openUplink.close(); // the engine has stopped: its worker is out of the uplink's port
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         for (DpdkPodPort port : left) {
             try {
                 port.close();

@@ -26,6 +26,11 @@ public final class DpdkDataplane extends EngineDataplane {
         return backend.pool();
     }
 
+    /** The uplink, when {@code dpdk.uplink} is set. */
+    public java.util.Optional<DpdkUplink> uplink() {
+        return backend.uplink();
+    }
+
     /** The DPDK port behind interface {@code i} of an attached pod. */
     public static DpdkPort dpdkPortOf(PodAttachment pod, int i) {
         return ((DpdkPodPort) EngineDataplane.portOf(pod, i)).dpdkPort();

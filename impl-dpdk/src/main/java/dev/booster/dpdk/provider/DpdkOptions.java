@@ -20,9 +20,11 @@ import java.util.Optional;
  *       {@code dpdk.hugepages} ({@code auto}, default: use them when free; {@code on}; {@code off}),
  *       {@code dpdk.lcores} (EAL's {@code --lcores}), {@code dpdk.pci} (comma-separated PCI addresses to probe;
  *       without, EAL runs with {@code --no-pci}), {@code dpdk.ealArgs} (further EAL arguments, blank-separated).</li>
+ *   <li>{@code dpdk.uplink}, {@code dpdk.uplink.routes}, {@code dpdk.uplink.gatewayMac}, {@code dpdk.uplink.podCidrs}:
+ *       the uplink, see {@link DpdkUplinkOptions}; a PCI uplink joins the {@code dpdk.pci} list.</li>
  * </ul>
  */
-record DpdkOptions(int mbufs, EalOptions eal) {
+record DpdkOptions(int mbufs, EalOptions eal, Optional<DpdkUplinkOptions> uplink) {
     static final String PREFIX = "dpdk.";
     static final String MBUFS = "dpdk.mbufs";
     static final String MEMORY_MB = "dpdk.memoryMb";
@@ -36,13 +38,14 @@ record DpdkOptions(int mbufs, EalOptions eal) {
     static final int MAX_MBUFS = 1 << 22;
 
     static DpdkOptions defaults() {
-        return new DpdkOptions(DEFAULT_MBUFS, EalOptions.defaults());
+        return new DpdkOptions(DEFAULT_MBUFS, EalOptions.defaults(), Optional.empty());
     }
 
     static DpdkOptions from(DataplaneConfig config) {
         for (String key : config.options().keySet()) {
-            if (key.startsWith(PREFIX) && !KEYS.contains(key)) {
-                throw new InvalidSpecException("options." + key, "is not a dpdk option; known: " + String.join(", ", KEYS));
+            if (key.startsWith(PREFIX) && !KEYS.contains(key) && !DpdkUplinkOptions.KEYS.contains(key)) {
+                throw new InvalidSpecException("options." + key, "is not a dpdk option; known: " + String.join(", ", KEYS) + ", "
+                        + String.join(", ", DpdkUplinkOptions.KEYS));
             }
         }
         int mbufs = config.option(MBUFS).map(v -> integer(MBUFS, v, MIN_MBUFS, MAX_MBUFS)).orElse(DEFAULT_MBUFS);
@@ -50,10 +53,14 @@ record DpdkOptions(int mbufs, EalOptions eal) {
                 .orElse(EalOptions.DEFAULT_MEMORY_MB);
         EalOptions.Hugepages hugepages = config.option(HUGEPAGES).map(DpdkOptions::hugepages).orElse(EalOptions.Hugepages.AUTO);
         Optional<String> lcores = config.option(LCORES).map(String::strip).filter(s -> !s.isEmpty());
-        List<String> pci = config.option(PCI).map(DpdkOptions::pciAddresses).orElse(List.of());
+        Optional<DpdkUplinkOptions> uplink = DpdkUplinkOptions.from(config);
+        List<String> pci = new ArrayList<>(config.option(PCI).map(DpdkOptions::pciAddresses).orElse(List.of()));
+        if (uplink.isPresent() && uplink.get().device() instanceof DpdkUplinkOptions.Pci(String address) && !pci.contains(address)) {
+            pci.add(address);
+        }
         List<String> extra = config.option(EAL_ARGS).map(v -> Arrays.stream(v.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
-        return new DpdkOptions(mbufs, new EalOptions(memoryMb, hugepages, lcores, pci, extra));
+        return new DpdkOptions(mbufs, new EalOptions(memoryMb, hugepages, lcores, pci, extra), uplink);
     }
 
     private static int integer(String key, String value, int min, int max) {
@@ -81,7 +88,7 @@ record DpdkOptions(int mbufs, EalOptions eal) {
         for (String part : value.split(",")) {
             String address = part.strip();
             if (address.isEmpty()) continue;
-            if (!address.matches("([0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]")) {
+            if (!DpdkUplinkOptions.PCI_ADDRESS.matcher(address).matches()) {
                 throw new InvalidSpecException("options." + PCI, "\"" + address + "\" is not a PCI address such as 0000:03:00.0");
             }
             out.add(address);

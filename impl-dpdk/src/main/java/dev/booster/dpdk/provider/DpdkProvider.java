@@ -85,8 +85,10 @@ public final class DpdkProvider implements DataplaneProvider {
             throw e;
         }
         Engine engine = new Engine(EngineConfig.defaults());
-        DpdkDataplane dataplane = new DpdkDataplane(new DpdkBackend(engine, eal, pool, new IpLinkManager()), engine);
+        DpdkBackend backend = new DpdkBackend(engine, eal, pool, new IpLinkManager());
+        DpdkDataplane dataplane = new DpdkDataplane(backend, engine);
         try {
+            backend.openUplink(options.uplink());
             engine.start();
         } catch (RuntimeException e) {
             dataplane.close();

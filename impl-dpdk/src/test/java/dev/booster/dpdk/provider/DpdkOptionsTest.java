@@ -33,6 +33,25 @@ class DpdkOptionsTest {
     }
 
     @Test
+    void aPciUplinkIsProbedByTheEal() {
+        DpdkOptions options = parse("dpdk.uplink", "0000:03:00.0", "dpdk.uplink.gatewayMac", "02:00:00:00:00:01");
+        assertEquals(new DpdkUplinkOptions.Pci("0000:03:00.0"), options.uplink().orElseThrow().device());
+        assertEquals(List.of("0000:03:00.0"), options.eal().pciDevices());
+        assertEquals(DpdkUplinkOptions.DEFAULT_ROUTES, options.uplink().get().routes());
+    }
+
+    @Test
+    void aVirtualUplinkKeepsItsDriverArguments() {
+        DpdkOptions options = parse("dpdk.uplink", "net_af_xdp,iface=eth1,start_queue=0", "dpdk.uplink.gatewayMac", "02:00:00:00:00:01",
+                "dpdk.uplink.podCidrs", "10.244.1.0/24");
+        assertEquals(new DpdkUplinkOptions.Virtual("net_af_xdp", "iface=eth1,start_queue=0"), options.uplink().orElseThrow().device());
+        assertEquals(List.of(), options.eal().pciDevices(), "a vdev uplink needs no PCI");
+        InvalidSpecException overlap = assertThrows(InvalidSpecException.class, () -> parse("dpdk.uplink", "net_tap", "dpdk.uplink.gatewayMac",
+                "02:00:00:00:00:01", "dpdk.uplink.routes", "10.0.0.0/8", "dpdk.uplink.podCidrs", "10.0.0.0/8"));
+        assertEquals("options.dpdk.uplink.podCidrs", overlap.field());
+    }
+
+    @Test
     void badValuesNameTheOption() {
         assertEquals("options.dpdk.mbufs", assertThrows(InvalidSpecException.class, () -> parse("dpdk.mbufs", "lots")).field());
         assertEquals("options.dpdk.mbufs", assertThrows(InvalidSpecException.class, () -> parse("dpdk.mbufs", "10")).field());
