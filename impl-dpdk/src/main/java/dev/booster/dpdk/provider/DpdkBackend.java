@@ -41,8 +41,8 @@ import java.util.Set;
  * the dataplane's mbuf pool:
  * <ul>
  *   <li>{@link Veth}: a veth pair made as the {@code afxdp} provider makes it (pod end in the pod's namespace with the
- *       spec's name, MAC, MTU, addresses and routes; host end {@code bst...} with the gateway MAC), and a
- *       {@code net_af_packet} port on the host end.</li>
+ *       spec's name, MAC, MTU, addresses and routes; host end {@code bst...}), and a {@code net_af_packet} port on the
+ *       host end, whose MAC is not the gateway MAC (see {@link #hostEndMac}).</li>
  *   <li>{@link Tap}: a {@code net_tap} port whose tap device DPDK creates inside the pod's namespace, with the spec's
  *       name and MAC; then addresses and routes as for a veth.</li>
  *   <li>{@link Memif}: a {@code net_memif} port (DPDK's own memif driver) on the spec's socket, server for
@@ -135,7 +135,7 @@ final class DpdkBackend implements EngineBackend {
                 throw new DataplaneException(where + ": host interface " + host + " already exists: another dataplane serves this pod, "
                         + "or a crashed one left it behind (remove it with `ip link del " + host + "` or `booster cleanup`)");
             }
-            links.addPodVeth(host, gatewayMac, netns.namespace(), veth.name(), podMac, veth.mtu());
+            links.addPodVeth(host, hostEndMac(host, gatewayMac), netns.namespace(), veth.name(), podMac, veth.mtu());
         } catch (CommandFailedException e) {
             throw new DataplaneException(where + ": creating the veth failed (does the pod already have an interface " + veth.name() + "?): "
                     + e.getMessage(), e);
@@ -155,6 +155,18 @@ final class DpdkBackend implements EngineBackend {
             throw asDataplaneException(where, e);
         }
         return new DpdkPodPort(host, podMac, started.port(), started.vdev(), Optional.of(host), links, engine::awaitWorkerCaughtUp, this::forget);
+    }
+
+    /**
+     * The host end's own MAC, which is not the gateway MAC the pod sends to. A packet socket only copies frames: the
+     * host's kernel processes them too, and a frame addressed to the host end's MAC would go through its IP stack
+     * and, with IP forwarding on (as on most nodes), be forwarded by the host as well as by Booster. Addressed to
+     * another MAC, the kernel drops it at once as PACKET_OTHERHOST, while the packet socket still receives it.
+     * (The afxdp provider can give the host end the gateway MAC: XDP takes the frame before the stack sees it.)
+     */
+    static MacAddress hostEndMac(String host, MacAddress gatewayMac) {
+        MacAddress mac = MacAddress.locallyAdministered(host.hashCode());
+        return mac.equals(gatewayMac) ? MacAddress.locallyAdministered(host.hashCode() + 1L) : mac;
     }
 
     private DpdkPodPort openTap(PodSpec pod, Tap tap, String field, String what, MacAddress podMac) {
