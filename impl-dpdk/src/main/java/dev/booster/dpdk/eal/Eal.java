@@ -108,6 +108,7 @@ public final class Eal {
     private static Eal initialize(EalOptions options) {
         String prefix = "booster-" + ProcessHandle.current().pid();
         List<String> arguments = options.arguments(prefix, HostMemory.hugepagesUsable(), HostMemory.cpusAllowed());
+        RteEal.load(); // a missing library is reported before anything is opened
         EalLog log = EalLog.open();
         Eal eal = new Eal(options, arguments, log);
         eal.init(prefix);
