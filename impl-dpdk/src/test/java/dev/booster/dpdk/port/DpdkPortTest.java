@@ -45,6 +45,12 @@ class DpdkPortTest {
         DpdkAvailable.assumePrivileged();
         eal = Eal.acquire(EalOptions.defaults());
         veth = new VethPair("dp");
+        // The packet socket only copies frames: the host's kernel must not forward what the namespace sends to the host end.
+        try {
+            java.nio.file.Files.writeString(Path.of("/proc/sys/net/ipv4/conf", veth.host, "forwarding"), "0");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         pool = MbufPool.create(eal, "bst-port-" + ProcessHandle.current().pid(), 2047);
         vdev = Vdev.probe(eal, Vdev.uniqueName("net_af_packet"), "iface=" + veth.host);
         port = DpdkPort.start(eal, vdev.portId(), vdev.name(), pool);
