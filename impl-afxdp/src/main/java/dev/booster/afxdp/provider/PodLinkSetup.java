@@ -27,10 +27,10 @@ import java.util.Set;
  * its family, also when it names none: Booster answers ARP and ND for its gateway only, so an on-link destination
  * could never be resolved. A route naming another gateway is refused for the same reason.
  */
-record PodLinkSetup(IpAddress gateway4, IpAddress gateway6) {
+public record PodLinkSetup(IpAddress gateway4, IpAddress gateway6) {
 
     /** Sets up the pod's end in one batch; {@code field} locates the interface in the pod spec for errors. */
-    void apply(LinkManager links, PodNetns netns, InterfaceSpec spec, String field) {
+    public void apply(LinkManager links, PodNetns netns, InterfaceSpec spec, String field) {
         List<Route> routes = new ArrayList<>();
         Set<IpAddress> reachable = new LinkedHashSet<>();
         for (Route route : routes(spec, field)) {

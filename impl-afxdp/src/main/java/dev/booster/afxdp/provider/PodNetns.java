@@ -14,12 +14,12 @@ import java.nio.file.Path;
  * ({@code /var/run/netns/NAME}) or any other namespace file ({@code /proc/PID/ns/net}, a runtime's bind mount).
  * Checked before anything is created: it must exist, be a network namespace, and not be the dataplane's own.
  */
-record PodNetns(Path path, Namespace namespace) {
+public record PodNetns(Path path, Namespace namespace) {
     private static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Path OWN_NAMESPACE = Path.of("/proc/self/ns/net");
 
     /** @throws InvalidSpecException (field {@code netns}) the path is unusable; the message says why */
-    static PodNetns resolve(Path path) {
+    public static PodNetns resolve(Path path) {
         if (!path.isAbsolute()) {
             throw new InvalidSpecException("netns", "\"" + path + "\" is not an absolute path; CNI passes /var/run/netns/NAME or /proc/PID/ns/net");
         }
