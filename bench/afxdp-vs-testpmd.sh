@@ -3,12 +3,14 @@
 # io-forwarding between two net_af_xdp vdevs on the same kind of host-side veth ends. Same namespaces, same generator
 # (trafgen from netsniff-ng blasting 64-byte UDP frames from A's eth0), same count (B's eth0 rx_packets).
 # Run as root from anywhere: bench/afxdp-vs-testpmd.sh   (about a minute; WARMUP/SECONDS_MEASURED override the times;
-# BOOSTER_OPTIONS="afxdp.idle=spin afxdp.frames=2048" passes dataplane options to Booster)
+# RING=2048 sets the AF_XDP ring sizes of both forwarders (default 512, Booster's default);
+# BOOSTER_OPTIONS="afxdp.idle=spin" passes more dataplane options to Booster)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
-read -r -a BOOSTER_OPTS <<< "${BOOSTER_OPTIONS:-}"
+RING=${RING:-512}
+read -r -a BOOSTER_OPTS <<< "afxdp.ringSize=$RING afxdp.interfaces=4 ${BOOSTER_OPTIONS:-}"
 GEN_CPU=0       # trafgen and testpmd's (idle) main lcore
 FWD_CPU=1       # Booster's JVM (so its worker) / testpmd's forwarding lcore
 ID=$$
@@ -118,7 +120,7 @@ efficiency() {
     'BEGIN { cpu = ticks / hz; if (cpu > 0) printf "%.0f%% %.0f\n", 100 * cpu / s, pps * s / cpu; else print "n/a n/a" }'
 }
 
-say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker)"
+say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker, options ${BOOSTER_OPTS[*]})"
 taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
   "${BOOSTER_OPTS[@]}" >"$WORK/booster.log" 2>&1 &
 JAVA_PID=$!
@@ -127,7 +129,7 @@ grep -q '^ready' "$WORK/booster.log" || { say "Booster did not get ready:"; cat 
 read -r booster_offered booster_pps booster_ticks < <(measure "$JAVA_PID" '^booster-worker')
 kill -TERM "$JAVA_PID"; wait "$JAVA_PID" 2>/dev/null || true; JAVA_PID=
 
-say "2/2 dpdk-testpmd io forwarding, net_af_xdp on $TP_A and $TP_B (forwarding lcore $FWD_CPU)"
+say "2/2 dpdk-testpmd io forwarding, net_af_xdp on $TP_A and $TP_B (forwarding lcore $FWD_CPU, rings of $RING)"
 ip link add "$TP_A" type veth peer name eth0 netns "$NS_A"
 ip link add "$TP_B" type veth peer name eth0 netns "$NS_B"
 for ns in "$NS_A" "$NS_B"; do ip -n "$ns" link set eth0 up; done
@@ -136,7 +138,7 @@ ip -n "$NS_B" addr add 10.99.0.2/32 dev eth0
 ip link set "$TP_A" up
 ip link set "$TP_B" up
 dpdk-testpmd -l $GEN_CPU,$FWD_CPU --no-huge -m 512 --no-pci --vdev "net_af_xdp0,iface=$TP_A" --vdev "net_af_xdp1,iface=$TP_B" \
-  -- --forward-mode=io --nb-cores=1 --auto-start --stats-period 1 --total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
+  -- --forward-mode=io --nb-cores=1 --rxd="$RING" --txd="$RING" --auto-start --stats-period 1 --total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
 TP_PID=$!
 for _ in $(seq 1 100); do grep -q 'io packet forwarding' "$WORK/testpmd.log" && break; sleep 0.1; done
 sleep 1
@@ -145,7 +147,7 @@ kill -0 "$TP_PID" 2>/dev/null || { say "testpmd ended early:"; tail -20 "$WORK/t
 kill -INT "$TP_PID"; wait "$TP_PID" 2>/dev/null || true; TP_PID=
 
 ratio=$(awk -v b="$booster_pps" -v t="$testpmd_pps" 'BEGIN { if (t > 0) printf "%.2f", b / t; else print "n/a" }')
-printf '\n64-byte UDP, pod A -> pod B, %s s measured after %s s warm-up; pps = B eth0 rx_packets per second\n\n' "$MEASURE" "$WARMUP"
+printf '\n64-byte UDP, pod A -> pod B, %s s measured after %s s warm-up, AF_XDP rings of %s; pps = B eth0 rx_packets per second\n\n' "$MEASURE" "$WARMUP" "$RING"
 read -r booster_share booster_per_cpu < <(efficiency "$booster_pps" "$booster_ticks")
 read -r testpmd_share testpmd_per_cpu < <(efficiency "$testpmd_pps" "$testpmd_ticks")
 cpu_ratio=$(awk -v b="$booster_per_cpu" -v t="$testpmd_per_cpu" 'BEGIN { if (t > 0 && b > 0) printf "%.2f", b / t; else print "n/a" }')
@@ -155,7 +157,7 @@ printf '%-38s %12s %14s %14s %16s\n' "dpdk-testpmd io fwd, 2 x net_af_xdp" "$tes
 printf '\nBooster / testpmd: %s delivered, %s per CPU-second of the forwarding thread\n' "$ratio" "$cpu_ratio"
 printf '(forwarder CPU: user + system time of the engine worker / the forwarding lcore over the measured seconds, from\n'
 printf ' /proc/PID/task/*/stat; it includes the kernel work done in its own sendto/recvfrom/poll calls)\n'
-printf '\nBooster%s, whole run (warm-up included):\n' "${BOOSTER_OPTIONS:+ ($BOOSTER_OPTIONS)}"
+printf '\nBooster (%s), whole run (warm-up included):\n' "${BOOSTER_OPTS[*]}"
 grep -E '^(xsk|worker|counters|drops) ' "$WORK/booster.log" | sed 's/^/  /' || true
 printf 'machine: %s CPUs, %s, kernel %s, %s\n' "$nproc_" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"

@@ -27,6 +27,8 @@ import dev.booster.engine.packet.Port;
 public final class XskPort implements Port, AutoCloseable {
     /** Copy mode sends {@link XskSocket#txBudget()} frames per kick; on kernels that keep 32, a vector takes 8 kicks. */
     private static final int MAX_TX_KICKS = 16;
+    /** The fill ring is topped up once this many frames are missing, not frame by frame. */
+    static final int REFILL_BATCH = 16;
 
     private final XskSocket socket;
     private final FramePool frames;
@@ -93,7 +95,7 @@ public final class XskPort implements Port, AutoCloseable {
     private void refill() {
         frames.collectReturns();
         int room = Math.min(receiveQuota - (socket.heldFrames() - socket.txInFlight()), frames.available() - WorkerUmem.RESERVE);
-        if (room > 0) socket.refill(room);
+        if (room >= REFILL_BATCH) socket.refill(room);
     }
 
     @Override

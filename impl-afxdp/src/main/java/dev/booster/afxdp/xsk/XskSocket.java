@@ -400,13 +400,14 @@ public final class XskSocket implements AutoCloseable {
     }
 
     /**
-     * Kicks the kernel until it has taken everything on the TX ring, at most {@code maxKicks} times; returns what is
-     * left. Needed in copy mode, where one kick sends at most {@link #txBudget()} frames and answers EAGAIN for the
-     * rest.
+     * Kicks the kernel until it has taken everything on the TX ring, at most {@code maxKicks} times and only while it
+     * asks to be woken (with need-wakeup); returns what is left. Needed in copy mode, where one kick sends at most
+     * {@link #txBudget()} frames and answers EAGAIN for the rest.
      */
     public int flushTx(int maxKicks) {
         int pending = txPending();
         for (int k = 0; k < maxKicks && pending > 0; k++) {
+            if (needWakeup && !tx.needsWakeup()) break; // the driver is at it without a syscall (copy mode always asks)
             wakeTx();
             pending = txPending();
         }
@@ -448,6 +449,7 @@ public final class XskSocket implements AutoCloseable {
     public int refill(int max) {
         frames.collectReturns();
         int n = fill.reserve(Math.min(max, frames.available()));
+        if (n == 0) return 0; // a full ring or an empty pool: nothing to publish, so no release store and no flag read
         for (int k = 0; k < n; k++) {
             fill.putAddress(k, frames.allocateTo(holder));
         }

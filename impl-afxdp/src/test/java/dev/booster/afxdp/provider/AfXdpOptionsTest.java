@@ -21,6 +21,10 @@ class AfXdpOptionsTest {
         assertEquals(BindMode.COPY, defaults.socketConfig().bindMode());
         assertEquals(2048, parse("afxdp.frames", " 2048 ").frames());
         assertEquals(3, parse("afxdp.interfaces", "3").interfaces());
+        assertEquals(512, defaults.ringSize());
+        AfXdpOptions bigRings = parse("afxdp.ringSize", "2048");
+        assertEquals(2048, bigRings.socketConfig().rxRingSize());
+        assertEquals(4096, bigRings.frames(), "frames per interface follow the ring size unless given");
         assertEquals(AfXdpOptions.Idle.SPIN, parse("afxdp.idle", "spin").idle());
     }
 
@@ -33,10 +37,21 @@ class AfXdpOptionsTest {
         assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
-        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.idle, afxdp.uplink"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.uplink"), typo.getMessage());
+        InvalidSpecException ring = assertThrows(InvalidSpecException.class, () -> parse("afxdp.ringSize", "1000"));
+        assertEquals("options.afxdp.ringSize", ring.field());
+        assertTrue(ring.getMessage().contains("power of two"), ring.getMessage());
         InvalidSpecException none = assertThrows(InvalidSpecException.class, () -> parse("afxdp.interfaces", "0"));
         assertEquals("options.afxdp.interfaces", none.field());
         assertTrue(none.getMessage().contains("use 1..4096"), none.getMessage());
+    }
+
+    @Test
+    void framesTooFewForTheRingNameBothOptions() {
+        DataplaneConfig config = DataplaneConfig.builder().nodeName("n").option("afxdp.ringSize", "2048").option("afxdp.frames", "1024").build();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> AfXdpOptions.from(config));
+        assertEquals("options.afxdp.frames", e.field());
+        assertTrue(e.getMessage().contains("2304..65536"), e.getMessage());
     }
 
     @Test
