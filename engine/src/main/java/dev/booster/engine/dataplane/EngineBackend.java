@@ -39,6 +39,14 @@ public interface EngineBackend extends AutoCloseable {
     <T> T inPodNetns(PodSpec pod, Supplier<T> task);
 
     /**
+     * Whether {@link #openPort} makes memif interfaces itself, with a memif driver of its own (DPDK's {@code net_memif}),
+     * instead of the dataplane's {@link dev.booster.engine.memif.MemifPodPort}.
+     */
+    default boolean hasOwnMemifDriver() {
+        return false;
+    }
+
+    /**
      * The engine now has {@code count} memif ports. Their packets arrive whenever the peer writes them, not when the
      * backend hands them over: a backend whose engine runs only on demand (memory) must poll while there are any. A
      * backend whose worker always runs has nothing to do.

@@ -217,10 +217,10 @@ public class EngineDataplane implements Dataplane {
         return pod;
     }
 
-    /** A memif is made here, the same for every backend; anything else by the backend. */
+    /** A memif is made here, the same for every backend, unless the backend has its own memif driver; anything else by the backend. */
     private PodPort openPort(PodSpec spec, int i, MacAddress gatewayMac) {
         InterfaceSpec iface = spec.interfaces().get(i);
-        if (!(iface instanceof Memif memif)) return backend.openPort(spec, iface, gatewayMac);
+        if (!(iface instanceof Memif memif) || backend.hasOwnMemifDriver()) return backend.openPort(spec, iface, gatewayMac);
         return MemifPodPort.open(spec, memif, "interfaces[" + i + "]", gatewayMac, backend::inPodNetns, engine::awaitWorkerCaughtUp,
                 (port, up) -> events.publish(new DataplaneEvent.InterfaceStateChanged(Instant.now(), port.hostName(), up)));
     }

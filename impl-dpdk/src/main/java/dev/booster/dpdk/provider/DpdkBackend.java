@@ -35,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Makes pod interfaces for the {@code dpdk} provider, each a DPDK port hot-plugged into the running EAL and started on
@@ -247,6 +248,17 @@ final class DpdkBackend implements EngineBackend {
             }
         }
         return text;
+    }
+
+    /** Memif pods get DPDK's own {@code net_memif} port (see the class comment), not the engine's Java memif. */
+    @Override
+    public boolean hasOwnMemifDriver() {
+        return true;
+    }
+
+    @Override
+    public <T> T inPodNetns(PodSpec pod, Supplier<T> task) {
+        return NetnsThreads.supply(netnsOf(pod).path(), task);
     }
 
     private static PodNetns netnsOf(PodSpec pod) {
