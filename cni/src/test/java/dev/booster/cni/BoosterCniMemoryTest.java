@@ -6,6 +6,7 @@ import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.pod.PodAttachment;
+import dev.booster.api.pod.Memif;
 import dev.booster.api.pod.Tap;
 import dev.booster.cni.testing.FakeIpam;
 import dev.booster.cni.testing.ScratchNetns;
@@ -350,12 +351,20 @@ class BoosterCniMemoryTest {
     }
 
     @Test
-    void aMemifAskedForOnAProviderWithoutMemifIsRefusedAndTheAddressesReleased() {
-        CniError e = error(run(env("ADD", "c1", "eth0"), config("1.0.0", ",\"runtimeConfig\":{\"booster.dev/memif\":\"true\"}")));
-        assertEquals(CniError.UNSUPPORTED_FIELD, e.code());
-        assertTrue(e.msg().contains("booster.dev/memif") && e.msg().contains("memif memif0"), e.msg());
-        assertEquals(List.of("ADD", "DEL"), ipam.commands(), "the allocation is given back when the attach fails");
-        assertTrue(dp.pods().list().isEmpty());
+    void aMemifAskedForIsAttachedBesideTheVethAndReported() throws IOException {
+        // the memory provider has memif pods since the engine makes memif ports for every backend
+        JsonNode out = json(run(env("ADD", "c1", "eth0"), config("1.0.0", ",\"runtimeConfig\":{\"booster.dev/memif\":\"true\"}")));
+        PodAttachment pod = dp.pods().get("c1/eth0").orElseThrow();
+        assertInstanceOf(Memif.class, pod.spec().interfaces().get(1));
+        assertEquals("memif0", pod.spec().interfaces().get(1).name());
+        assertTrue(stream(out.path("interfaces")).anyMatch(i -> i.path("name").asText().equals("memif0")), out.toString());
+        run(env("DEL", "c1", "eth0"), config("1.0.0", ""));
+        assertTrue(dp.pods().list().isEmpty(), "DEL removes the memif with the pod");
+        assertEquals(List.of("ADD", "DEL"), ipam.commands());
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
     }
 
     @Test
