@@ -37,7 +37,7 @@ class AfXdpOptionsTest {
         assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
-        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.uplink"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.persistentPods, afxdp.uplink"), typo.getMessage());
         InvalidSpecException ring = assertThrows(InvalidSpecException.class, () -> parse("afxdp.ringSize", "1000"));
         assertEquals("options.afxdp.ringSize", ring.field());
         assertTrue(ring.getMessage().contains("power of two"), ring.getMessage());
