@@ -69,8 +69,10 @@ final class DpdkBackend implements EngineBackend {
     private final PodLinkSetup podSetup;
     private final Set<DpdkPodPort> open = new LinkedHashSet<>();
     private DpdkUplink uplink;
+    private final boolean memifByPmd;
 
-    DpdkBackend(Engine engine, Eal eal, MbufPool pool, LinkManager links) {
+    DpdkBackend(Engine engine, Eal eal, MbufPool pool, LinkManager links, boolean memifByPmd) {
+        this.memifByPmd = memifByPmd;
         this.engine = engine;
         this.eal = eal;
         this.pool = pool;
@@ -250,10 +252,10 @@ final class DpdkBackend implements EngineBackend {
         return text;
     }
 
-    /** Memif pods get DPDK's own {@code net_memif} port (see the class comment), not the engine's Java memif. */
+    /** With {@code dpdk.memif=pmd} memif pods get DPDK's own {@code net_memif} port (see the class comment), else the engine's Java memif. */
     @Override
     public boolean hasOwnMemifDriver() {
-        return true;
+        return memifByPmd;
     }
 
     @Override

@@ -32,13 +32,28 @@ record DpdkOptions(int mbufs, EalOptions eal, Optional<DpdkUplinkOptions> uplink
     static final String LCORES = "dpdk.lcores";
     static final String PCI = "dpdk.pci";
     static final String EAL_ARGS = "dpdk.ealArgs";
-    static final List<String> KEYS = List.of(MBUFS, MEMORY_MB, HUGEPAGES, LCORES, PCI, EAL_ARGS);
+    static final String MEMIF = "dpdk.memif";
+    static final List<String> KEYS = List.of(MBUFS, MEMORY_MB, HUGEPAGES, LCORES, PCI, EAL_ARGS, MEMIF);
     static final int DEFAULT_MBUFS = 16_383;
     static final int MIN_MBUFS = 1023;
     static final int MAX_MBUFS = 1 << 22;
 
     static DpdkOptions defaults() {
         return new DpdkOptions(DEFAULT_MBUFS, EalOptions.defaults(), Optional.empty());
+    }
+
+    /**
+     * {@value #MEMIF}: who serves memif pods. {@code booster} (default): Booster's Java memif, as on every engine
+     * backend. {@code pmd}: DPDK's own {@code net_memif}; in 22.11 its interrupt thread can crash the JVM
+     * ({@code rte_intr_fd_get}) when a pod is detached while its peer is connected, seen in the shared conformance
+     * suite, so it is opt-in until that is understood.
+     */
+    static boolean memifByPmd(DataplaneConfig config) {
+        return config.option(MEMIF).map(value -> switch (value.strip()) {
+            case "booster" -> false;
+            case "pmd" -> true;
+            default -> throw new InvalidSpecException("options." + MEMIF, "\"" + value + "\" is not a memif driver; use booster or pmd");
+        }).orElse(false);
     }
 
     static DpdkOptions from(DataplaneConfig config) {

@@ -85,7 +85,7 @@ public final class DpdkProvider implements DataplaneProvider {
             throw e;
         }
         Engine engine = new Engine(EngineConfig.defaults());
-        DpdkBackend backend = new DpdkBackend(engine, eal, pool, new IpLinkManager());
+        DpdkBackend backend = new DpdkBackend(engine, eal, pool, new IpLinkManager(), DpdkOptions.memifByPmd(config));
         DpdkDataplane dataplane = new DpdkDataplane(backend, engine);
         try {
             backend.openUplink(options.uplink());

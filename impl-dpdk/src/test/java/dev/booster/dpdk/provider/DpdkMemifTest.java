@@ -52,7 +52,7 @@ class DpdkMemifTest {
     void setUp() {
         DpdkAvailable.assumePrivileged();
         namespaces = new TestNamespaces("dmemif");
-        dp = (DpdkDataplane) Dataplanes.open(DataplaneConfig.builder().provider(DpdkProvider.NAME).build());
+        dp = (DpdkDataplane) Dataplanes.open(DataplaneConfig.builder().provider(DpdkProvider.NAME).option("dpdk.memif", "pmd").build());
     }
 
     @AfterEach
