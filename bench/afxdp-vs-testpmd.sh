@@ -5,13 +5,15 @@
 # Run as root from anywhere: bench/afxdp-vs-testpmd.sh   (about a minute; WARMUP/SECONDS_MEASURED override the times;
 # RING=2048 sets the AF_XDP ring sizes of both forwarders (default 512, Booster's default);
 # BOOSTER_OPTIONS="afxdp.idle=spin" passes more dataplane options to Booster; SINK=stack lets pod B's IP stack take the
-# datagrams instead of dropping them at eth0's ingress, see sink_b)
+# datagrams instead of dropping them at eth0's ingress, see sink_b; BOOSTER_JVM_OPTIONS adds JVM flags, e.g.
+# "-XX:StartFlightRecording=filename=/tmp/afxdp.jfr" to see where the worker's Java time goes)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
 RING=${RING:-512}
 SINK=${SINK:-drop}
+read -r -a JVM_OPTS <<< "${BOOSTER_JVM_OPTIONS:-}"
 read -r -a BOOSTER_OPTS <<< "afxdp.ringSize=$RING afxdp.interfaces=4 ${BOOSTER_OPTIONS:-}"
 GEN_CPU=0       # trafgen and testpmd's (idle) main lcore
 FWD_CPU=1       # Booster's JVM (so its worker) / testpmd's forwarding lcore
@@ -135,7 +137,7 @@ efficiency() {
 }
 
 say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker, options ${BOOSTER_OPTS[*]})"
-taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
+taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${JVM_OPTS[@]}" -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
   "${BOOSTER_OPTS[@]}" >"$WORK/booster.log" 2>&1 &
 JAVA_PID=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$WORK/booster.log" && break; kill -0 "$JAVA_PID" || { cat "$WORK/booster.log" >&2; exit 1; }; sleep 0.1; done
