@@ -4,12 +4,16 @@
 # (trafgen from netsniff-ng blasting 64-byte UDP frames from A's eth0), same count (B's eth0 rx_packets).
 # Run as root from anywhere: bench/afxdp-vs-testpmd.sh   (about a minute; WARMUP/SECONDS_MEASURED override the times;
 # RING=2048 sets the AF_XDP ring sizes of both forwarders (default 512, Booster's default);
-# BOOSTER_OPTIONS="afxdp.idle=spin" passes more dataplane options to Booster)
+# BOOSTER_OPTIONS="afxdp.idle=spin" passes more dataplane options to Booster; SINK=stack lets pod B's IP stack take the
+# datagrams instead of dropping them at eth0's ingress, see sink_b; BOOSTER_JVM_OPTIONS adds JVM flags, e.g.
+# "-XX:StartFlightRecording=filename=/tmp/afxdp.jfr" to see where the worker's Java time goes)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
 RING=${RING:-512}
+SINK=${SINK:-drop}
+read -r -a JVM_OPTS <<< "${BOOSTER_JVM_OPTIONS:-}"
 read -r -a BOOSTER_OPTS <<< "afxdp.ringSize=$RING afxdp.interfaces=4 ${BOOSTER_OPTIONS:-}"
 GEN_CPU=0       # trafgen and testpmd's (idle) main lcore
 FWD_CPU=1       # Booster's JVM (so its worker) / testpmd's forwarding lcore
@@ -47,6 +51,7 @@ need=()
 command -v trafgen >/dev/null || need+=(netsniff-ng)
 command -v dpdk-testpmd >/dev/null || need+=(dpdk)
 command -v ip >/dev/null || need+=(iproute2)
+[ "$SINK" = stack ] || command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -62,6 +67,17 @@ ip netns add "$NS_B"
 ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
 
 counter() { ip netns exec "$1" cat "/sys/class/net/eth0/statistics/$2"; }
+
+# Pod B's eth0 drops every frame at its ingress hook, after counting it in rx_packets, so pod B's kernel does the same
+# (little) work for both forwarders and that work, done in softirq on the forwarder's CPU, is not charged to one of them
+# only: Booster's frames carry B's MAC and would go up to UDP (and a rate-limited port-unreachable), while testpmd's io
+# forwarding keeps the gateway MAC and B's kernel drops them at L2. SINK=stack leaves B's stack as it is.
+sink_b() {
+  [ "$SINK" = stack ] && return 0
+  ip netns exec "$NS_B" nft delete table netdev bstbench 2>/dev/null || true   # the chain of an earlier eth0
+  ip netns exec "$NS_B" nft add table netdev bstbench
+  ip netns exec "$NS_B" nft add chain netdev bstbench sink '{ type filter hook ingress device eth0 priority 0; policy drop; }'
+}
 
 # 60 bytes + FCS = 64 on the wire: Ethernet to the gateway MAC, IPv4 10.99.0.1 -> 10.99.0.2, UDP 9 -> 9, 18 bytes payload.
 write_trafgen_conf() {
@@ -121,11 +137,12 @@ efficiency() {
 }
 
 say "1/2 Booster afxdp provider (JVM pinned to CPU $FWD_CPU, one engine worker, options ${BOOSTER_OPTS[*]})"
-taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
+taskset -c $FWD_CPU "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${JVM_OPTS[@]}" -cp "$CP" bench/AfXdpPods.java "$NS_A" "$NS_B" \
   "${BOOSTER_OPTS[@]}" >"$WORK/booster.log" 2>&1 &
 JAVA_PID=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$WORK/booster.log" && break; kill -0 "$JAVA_PID" || { cat "$WORK/booster.log" >&2; exit 1; }; sleep 0.1; done
 grep -q '^ready' "$WORK/booster.log" || { say "Booster did not get ready:"; cat "$WORK/booster.log" >&2; exit 1; }
+sink_b
 read -r booster_offered booster_pps booster_ticks < <(measure "$JAVA_PID" '^booster-worker')
 kill -TERM "$JAVA_PID"; wait "$JAVA_PID" 2>/dev/null || true; JAVA_PID=
 
@@ -137,6 +154,7 @@ ip -n "$NS_A" addr add 10.99.0.1/32 dev eth0
 ip -n "$NS_B" addr add 10.99.0.2/32 dev eth0
 ip link set "$TP_A" up
 ip link set "$TP_B" up
+sink_b
 dpdk-testpmd -l $GEN_CPU,$FWD_CPU --no-huge -m 512 --no-pci --vdev "net_af_xdp0,iface=$TP_A" --vdev "net_af_xdp1,iface=$TP_B" \
   -- --forward-mode=io --nb-cores=1 --rxd="$RING" --txd="$RING" --auto-start --stats-period 1 --total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
 TP_PID=$!
@@ -147,7 +165,8 @@ kill -0 "$TP_PID" 2>/dev/null || { say "testpmd ended early:"; tail -20 "$WORK/t
 kill -INT "$TP_PID"; wait "$TP_PID" 2>/dev/null || true; TP_PID=
 
 ratio=$(awk -v b="$booster_pps" -v t="$testpmd_pps" 'BEGIN { if (t > 0) printf "%.2f", b / t; else print "n/a" }')
-printf '\n64-byte UDP, pod A -> pod B, %s s measured after %s s warm-up, AF_XDP rings of %s; pps = B eth0 rx_packets per second\n\n' "$MEASURE" "$WARMUP" "$RING"
+printf '\n64-byte UDP, pod A -> pod B, %s s measured after %s s warm-up, AF_XDP rings of %s, B %s; pps = B eth0 rx_packets per second\n\n' \
+  "$MEASURE" "$WARMUP" "$RING" "$([ "$SINK" = stack ] && echo 'stack takes the datagrams' || echo 'drops at eth0 ingress')"
 read -r booster_share booster_per_cpu < <(efficiency "$booster_pps" "$booster_ticks")
 read -r testpmd_share testpmd_per_cpu < <(efficiency "$testpmd_pps" "$testpmd_ticks")
 cpu_ratio=$(awk -v b="$booster_per_cpu" -v t="$testpmd_per_cpu" 'BEGIN { if (t > 0 && b > 0) printf "%.2f", b / t; else print "n/a" }')
