@@ -12,7 +12,8 @@
 # Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
 # GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
 # frames go over the master-to-slave ring, into buffers the sink hands out), LOGS (a directory to keep every side's
-# output in, as round<N>-<configuration>-gen|sink.log; by default they are deleted).
+# output in, as round<N>-<configuration>-gen|sink.log; by default they are deleted), CONFIGS (which of
+# "a b1 b2 c" to run).
 # Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +21,7 @@ WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
 ROUNDS=${ROUNDS:-1}
 BURST=${BURST:-32}
+CONFIGS=${CONFIGS:-a b1 b2 c}
 GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
 GEN_CPU=0
 SINK_CPU=1
@@ -194,13 +196,12 @@ LOGS=${LOGS:-$WORK/logs}
 mkdir -p "$LOGS"
 load_before=$(uptime | sed 's/.*load average: //')
 results=()
+wanted() { [[ " $CONFIGS " == *" $1 "* ]] && { [ "$1" = a ] || [ -n "$WITH_TESTPMD" ]; }; }
 for round in $(seq 1 "$ROUNDS"); do
-  measure "$round" a "(a) Booster memif -> Booster memif" java java
-  if [ -n "$WITH_TESTPMD" ]; then
-    measure "$round" b1 "(b1) Booster memif -> testpmd rxonly" java testpmd
-    measure "$round" b2 "(b2) testpmd txonly -> Booster memif" testpmd java
-    measure "$round" c "(c) testpmd txonly -> testpmd rxonly" testpmd testpmd
-  fi
+  if wanted a; then measure "$round" a "(a) Booster memif -> Booster memif" java java; fi
+  if wanted b1; then measure "$round" b1 "(b1) Booster memif -> testpmd rxonly" java testpmd; fi
+  if wanted b2; then measure "$round" b2 "(b2) testpmd txonly -> Booster memif" testpmd java; fi
+  if wanted c; then measure "$round" c "(c) testpmd txonly -> testpmd rxonly" testpmd testpmd; fi
 done
 load_after=$(uptime | sed 's/.*load average: //')
 
