@@ -11,7 +11,9 @@
 # Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
 # Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
 # GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
-# frames go over the master-to-slave ring, into buffers the sink hands out).
+# frames go over the master-to-slave ring, into buffers the sink hands out), LOGS (a directory to keep every side's
+# output in, as round<N>-<configuration>-gen|sink.log; by default they are deleted), CONFIGS (which of
+# "a b1 b2 c" to run).
 # Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +21,7 @@ WARMUP=${WARMUP:-3}
 MEASURE=${SECONDS_MEASURED:-10}
 ROUNDS=${ROUNDS:-1}
 BURST=${BURST:-32}
+CONFIGS=${CONFIGS:-a b1 b2 c}
 GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
 GEN_CPU=0
 SINK_CPU=1
@@ -87,8 +90,9 @@ await() { # await <what> <seconds> <command...>: polls the command every 0.1 s
   return 1
 }
 
+# A testpmd server's socket file appears at bind(), a moment before listen(); its first statistics come after both.
 master_ready() { # master_ready java|testpmd log socket
-  if [ "$1" = java ]; then grep -q '^listening on' "$2"; else [ -S "$3" ]; fi
+  if [ "$1" = java ]; then grep -q '^listening on' "$2"; else [ -S "$3" ] && grep -a -q 'Port statistics' "$2"; fi
 }
 
 # start_side generate|sink java|testpmd master|slave socket cpu log; a master is waited for until it listens
@@ -103,7 +107,7 @@ start_side() {
     testpmd_side "$mode" "$dpdk_role" "$socket" "$cpu" "$log"
   fi
   if [ "$role" = master ]; then
-    await "the $who $job side ($role) to listen" 60 master_ready "$who" "$log" "$socket" || { cat "$log" >&2; exit 1; }
+    await "the $who $job side ($role) to listen" 60 master_ready "$who" "$log" "$socket" || { tail -n 30 "$log" >&2; return 1; }
   fi
 }
 
@@ -121,9 +125,13 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 reports_after_warmup() { [ "$(rate "$1" "$2")" != short ]; }
 
+# One at a time, the slave (started last) first: a DPDK memif client whose server quits under it while it is
+# itself shutting down can crash.
 stop_all() {
-  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
+  local i pid
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${PIDS[i]}
+    kill -INT "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -144,15 +152,15 @@ run() {
   [ "$GEN_ROLE" = master ] && sink_role=slave
   # The master side first: a testpmd client connects once, at start, and does not retry.
   if [ "$sink_role" = master ]; then
-    start_side sink "$sink" master "$socket" $SINK_CPU "$slog"
-    start_side generate "$gen" slave "$socket" $GEN_CPU "$glog"
+    start_side sink "$sink" master "$socket" $SINK_CPU "$slog" || return 1
+    start_side generate "$gen" slave "$socket" $GEN_CPU "$glog" || return 1
     local sink_pid=${PIDS[-2]} gen_pid=${PIDS[-1]}
   else
-    start_side generate "$gen" master "$socket" $GEN_CPU "$glog"
-    start_side sink "$sink" slave "$socket" $SINK_CPU "$slog"
+    start_side generate "$gen" master "$socket" $GEN_CPU "$glog" || return 1
+    start_side sink "$sink" slave "$socket" $SINK_CPU "$slog" || return 1
     local gen_pid=${PIDS[-2]} sink_pid=${PIDS[-1]}
   fi
-  await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -30 "$glog" "$slog" >&2; exit 1; }
+  await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -n 30 "$glog" "$slog" >&2; return 1; }
   sleep "$WARMUP"
   local g0 s0 t0 g1 s1 t1
   g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); t0=$(date +%s%N)
@@ -165,31 +173,35 @@ run() {
   DELIVERED=$(rate "$slog" Rx-pps)
   GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
+  [ "$DELIVERED" != short ] || { say "$name: fewer than $MEASURE rate reports after the warm-up"; tail -n 30 "$slog" >&2; return 1; }
+}
+
+# measure <round> <name> <label> <generator> <sink>: runs one configuration and adds its row; a configuration that
+# fails is reported as such (its logs' tails on stderr, the logs in LOGS) and the run goes on.
+measure() {
+  local round=$1 name=$2 label=$3
+  say "round $round/$ROUNDS: $label"
+  if run "$name" "$4" "$5"; then
+    results+=("$round|$label|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+  else
+    say "$label failed in round $round"
+    results+=("$round|$label|failed|failed|-|-")
+  fi
   stop_all
-  cp "$glog" "$slog" "$LOGS/" 2>/dev/null || true
-  rm -f "$socket"
-  [ "$DELIVERED" != short ] || { say "$name: fewer than $MEASURE rate reports after the warm-up"; tail -30 "$slog" >&2; exit 1; }
+  for side in gen sink; do cp "$WORK/$name-$side.log" "$LOGS/round$round-$name-$side.log" 2>/dev/null || true; done
+  rm -f "$WORK/$name.sock" "$WORK/$name-gen.log" "$WORK/$name-sink.log"
 }
 
 LOGS=${LOGS:-$WORK/logs}
 mkdir -p "$LOGS"
 load_before=$(uptime | sed 's/.*load average: //')
 results=()
+wanted() { [[ " $CONFIGS " == *" $1 "* ]] && { [ "$1" = a ] || [ -n "$WITH_TESTPMD" ]; }; }
 for round in $(seq 1 "$ROUNDS"); do
-  say "round $round/$ROUNDS: (a) Booster -> Booster"
-  run a java java
-  results+=("$round|(a) Booster memif -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
-  if [ -n "$WITH_TESTPMD" ]; then
-    say "round $round/$ROUNDS: (b1) Booster -> testpmd"
-    run b1 java testpmd
-    results+=("$round|(b1) Booster memif -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
-    say "round $round/$ROUNDS: (b2) testpmd -> Booster"
-    run b2 testpmd java
-    results+=("$round|(b2) testpmd txonly -> Booster memif|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
-    say "round $round/$ROUNDS: (c) testpmd -> testpmd"
-    run c testpmd testpmd
-    results+=("$round|(c) testpmd txonly -> testpmd rxonly|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
-  fi
+  if wanted a; then measure "$round" a "(a) Booster memif -> Booster memif" java java; fi
+  if wanted b1; then measure "$round" b1 "(b1) Booster memif -> testpmd rxonly" java testpmd; fi
+  if wanted b2; then measure "$round" b2 "(b2) testpmd txonly -> Booster memif" testpmd java; fi
+  if wanted c; then measure "$round" c "(c) testpmd txonly -> testpmd rxonly" testpmd testpmd; fi
 done
 load_after=$(uptime | sed 's/.*load average: //')
 
@@ -199,7 +211,7 @@ printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "r
 for row in "${results[@]}"; do
   IFS='|' read -r round name off pps gcpu scpu <<<"$row"
   c=$(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/ { print $4 }')
-  ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0) printf "%.2f", p / c; else print "-" }')
+  ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0 && p > 0) printf "%.2f", p / c; else print "-" }')
   printf '%-5s %-40s %13s %13s %8s %8s %7s\n' "$round" "$name" "$off" "$pps" "$gcpu" "$scpu" "$ratio"
 done
 printf '\nload average before: %s; after: %s\n' "$load_before" "$load_after"
