@@ -34,7 +34,7 @@ class DpdkAttachErrorsTest {
     @BeforeEach
     void open() {
         DpdkAvailable.assumePrivileged();
-        dp = (DpdkDataplane) Dataplanes.open(DataplaneConfig.builder().provider(DpdkProvider.NAME).build());
+        dp = (DpdkDataplane) Dataplanes.open(DataplaneConfig.builder().provider(DpdkProvider.NAME).option("dpdk.memif", "pmd").build());
     }
 
     @AfterEach
