@@ -6,7 +6,8 @@
 #   (b2) testpmd -> Booster    testpmd txonly     ->  MemifPps sink
 #   (c)  testpmd -> testpmd    testpmd txonly     ->  testpmd rxonly
 # The generator is the slave (testpmd role=client), the sink the master (role=server), unless GEN_ROLE=master.
-# pps = what the sink received per second, averaged over SECONDS_MEASURED one-second reports after WARMUP ones.
+# pps = what the sink received per second: the mean of its one-second reports over SECONDS_MEASURED seconds, after
+# WARMUP seconds of traffic; "offered" is the generator's the same way.
 #
 # Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
 # Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
@@ -111,19 +112,19 @@ start_side() {
   fi
 }
 
-# The mean of the one-second rates labelled $2 in log $1, skipping the zeros before traffic started and WARMUP more.
-rate() {
-  grep -a -o "$2: *[0-9]*" "$1" | awk -v warm="$WARMUP" -v n="$MEASURE" '
-    { v = $2 } started == 0 && v == 0 { next } { started = 1; seen++ }
-    seen > warm && taken < n { sum += v; taken++ }
-    END { if (taken < n) { print "short"; exit } printf "%d", sum / taken }'
-}
-
 HZ=$(getconf CLK_TCK)
 # user + system CPU time of a process (all its threads), in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-reports_after_warmup() { [ "$(rate "$1" "$2")" != short ]; }
+# Both sides print a rate once a second, each on its own clock. The window is the harness's: the reports a log
+# gained between t0 and t1 (each covers the second before it), so generator, sink and CPU shares cover the same time.
+reports() { grep -a -c "$2:" "$1" || true; } # reports() log label: how many so far
+# mean_rate log label first last: the mean of reports first+1..last; "short" if fewer than half the window came
+mean_rate() {
+  grep -a -o "$2: *[0-9]*" "$1" | awk -v a="$3" -v b="$4" -v want="$MEASURE" '
+    NR > a && NR <= b { sum += $2; n++ }
+    END { if (n < want / 2) print "short"; else printf "%d", sum / n }'
+}
 
 # One at a time, the slave (started last) first: a DPDK memif client whose server quits under it while it is
 # itself shutting down can crash.
@@ -162,18 +163,15 @@ run() {
   fi
   await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -n 30 "$glog" "$slog" >&2; return 1; }
   sleep "$WARMUP"
-  local g0 s0 t0 g1 s1 t1
-  g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); t0=$(date +%s%N)
+  local g0 s0 t0 g1 s1 t1 gr0 sr0 gr1 sr1
+  g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); gr0=$(reports "$glog" Tx-pps); sr0=$(reports "$slog" Rx-pps); t0=$(date +%s%N)
   sleep "$MEASURE"
-  g1=$(cpu_ticks "$gen_pid"); s1=$(cpu_ticks "$sink_pid"); t1=$(date +%s%N)
-  # Under load a side may report late; give both the reports the window needs.
-  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$glog" Tx-pps || true
-  await "$MEASURE rate reports after the warm-up in $name" 20 reports_after_warmup "$slog" Rx-pps || true
-  OFFERED=$(rate "$glog" Tx-pps)
-  DELIVERED=$(rate "$slog" Rx-pps)
+  g1=$(cpu_ticks "$gen_pid"); s1=$(cpu_ticks "$sink_pid"); gr1=$(reports "$glog" Tx-pps); sr1=$(reports "$slog" Rx-pps); t1=$(date +%s%N)
+  OFFERED=$(mean_rate "$glog" Tx-pps "$gr0" "$gr1")
+  DELIVERED=$(mean_rate "$slog" Rx-pps "$sr0" "$sr1")
   GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
-  [ "$DELIVERED" != short ] || { say "$name: fewer than $MEASURE rate reports after the warm-up"; tail -n 30 "$slog" >&2; return 1; }
+  [ "$DELIVERED" != short ] || { say "$name: the sink reported its rate $((sr1 - sr0)) times in $MEASURE s"; tail -n 30 "$slog" >&2; return 1; }
 }
 
 # measure <round> <name> <label> <generator> <sink>: runs one configuration and adds its row; a configuration that
@@ -206,7 +204,7 @@ done
 load_after=$(uptime | sed 's/.*load average: //')
 
 printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator (%s) on CPU %s, sink on CPU %s\n' "$BURST" "$GEN_ROLE" $GEN_CPU $SINK_CPU
-printf 'pps: mean of %s one-second reports after %s of warm-up; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
+printf 'pps: mean of the one-second reports over %s s, after %s s of traffic; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
 printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "received pps" "gen cpu" "sink cpu" "vs (c)"
 for row in "${results[@]}"; do
   IFS='|' read -r round name off pps gcpu scpu <<<"$row"
