@@ -585,6 +585,8 @@ public final class MemifInterface implements AutoCloseable {
             Session s = session;
             if (s == null) return;
             session = null;
+            // The reason first: whoever sees isConnected() turn false must find out why.
+            lastDisconnectReason = reason;
             if (s.connection != null) publish(null);
             if (tellPeer) {
                 try {
@@ -596,7 +598,6 @@ public final class MemifInterface implements AutoCloseable {
             s.channel.close();
             if (s.connection != null) s.connection.close();
             s.handshake.close();
-            lastDisconnectReason = reason;
             System.Logger.Level level = reason.equals("interface closed") || reason.startsWith("peer ") ? System.Logger.Level.INFO : System.Logger.Level.WARNING;
             if (s.connection != null || !reason.equals("interface closed")) {
                 LOG.log(level, "memif " + roleName() + " " + config.socketPath() + ": disconnected: " + reason);
