@@ -68,15 +68,15 @@ final class RxQueue {
         for (int k = 0; k < n; k++) {
             int counter = (consumed + k) & COUNTER_MASK;
             // Read each field once: the peer can rewrite the descriptor at any time.
+            long header = ring.descHeader(counter);
             long offset = ring.descOffset(counter);
-            long length = ring.descLength(counter);
-            int flags = ring.descFlags(counter);
-            Region region = checkedRegion(counter, ring.descRegion(counter), offset, length);
+            long length = Ring.lengthOf(header);
+            Region region = checkedRegion(counter, Ring.regionOf(header), offset, length);
             if (region == null) {
                 n = k;
                 break;
             }
-            out.add(region.memory(), offset, (int) length, (int) length, (flags & MemifProtocol.DESC_FLAG_NEXT) != 0);
+            out.add(region.memory(), offset, (int) length, (int) length, (Ring.flagsOf(header) & MemifProtocol.DESC_FLAG_NEXT) != 0);
         }
         consumed = (consumed + n) & COUNTER_MASK;
         return n;

@@ -68,9 +68,10 @@ final class TxQueue {
                 out.add(regions[spec.bufferRegion()].memory(), ownBuffer(counter), 0, bufferSize, false);
                 continue;
             }
+            long header = ring.descHeader(counter); // each field read once: the slave may rewrite it meanwhile
             long offset = ring.descOffset(counter);
-            long capacity = ring.descLength(counter);
-            Region region = checkedRegion(counter, ring.descRegion(counter), offset, capacity);
+            long capacity = Ring.lengthOf(header);
+            Region region = checkedRegion(counter, Ring.regionOf(header), offset, capacity);
             if (region == null) return out.size();
             out.add(region.memory(), offset, 0, (int) capacity, false);
         }
