@@ -14,10 +14,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Lets an idle worker sleep in {@code poll(2)} on its AF_XDP sockets: spin a little (a burst often continues), park
- * in 50 µs steps for a while (latency stays low between close packets), then block until a socket has a frame, the
- * control plane publishes a state ({@link #wakeup()} bumps an eventfd in the same poll set), or a timeout passes (so
- * conntrack expiry still runs now and then).
+ * Lets an idle worker sleep in {@code poll(2)} on its AF_XDP sockets: spin for 200 µs (a burst often continues, and a
+ * worker that gives its CPU away between the bursts of a busy stream may not get it back before the RX ring
+ * overflows), park in 50 µs steps for a while (latency stays low between close packets), then block until a socket
+ * has a frame, the control plane publishes a state ({@link #wakeup()} bumps an eventfd in the same poll set), or a
+ * timeout passes (so conntrack expiry still runs now and then).
  *
  * <p>A port that is no AF_XDP socket (a memif) has no descriptor to wait on: while there is one, the timeout is 1 ms.
  *
@@ -26,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * with a newer state, which {@link #wakeup()} makes it do at once.
  */
 public final class SocketPollIdle implements IdleStrategy {
-    static final int SPIN_ROUNDS = 64;
+    /** How long an idle worker spins before it starts parking: it keeps its CPU through the gaps of a busy stream. */
+    static final long SPIN_NANOS = 200_000;
     /** 20 parks of 50 µs: the worker stays quick to answer for about a millisecond after the last frame. */
     static final int PARK_ROUNDS = 20;
     static final long PARK_NANOS = 50_000;
@@ -44,6 +46,8 @@ public final class SocketPollIdle implements IdleStrategy {
     private final MemorySegment callState;
     private final MemorySegment drained;
     private final MemorySegment one;
+    private long idleSince;
+    private int parks;
     private InterfaceTable polledTable;
     private int polledCount;
     private int timeoutMillis = POLL_TIMEOUT_MILLIS;
@@ -63,9 +67,14 @@ public final class SocketPollIdle implements IdleStrategy {
 
     @Override
     public void idle(int idleRounds, ForwardingState state) {
-        if (idleRounds <= SPIN_ROUNDS) {
+        if (idleRounds == 1) {
+            idleSince = System.nanoTime();
+            parks = 0;
+        }
+        if (parks == 0 && System.nanoTime() - idleSince < SPIN_NANOS) {
             Thread.onSpinWait();
-        } else if (idleRounds <= SPIN_ROUNDS + PARK_ROUNDS) {
+        } else if (parks < PARK_ROUNDS) {
+            parks++;
             LockSupport.parkNanos(PARK_NANOS);
         } else {
             sleep(state.interfaces());

@@ -23,8 +23,8 @@ import java.util.Optional;
  *       frames (a reserve for the engine and a fill ring's worth for new interfaces), mapped at open and pinned when
  *       the first interface comes (default: 17,152 frames, 67 MiB).</li>
  *   <li>{@code afxdp.idle}: what the worker does when idle: {@code poll} (default: sleep in poll(2) on the sockets
- *       after about 10 ms without traffic) or {@code spin} (the engine's spin-then-park-50-µs, lowest latency, burns
- *       CPU).</li>
+ *       after about 1 ms without traffic), {@code spin} (the engine's spin-then-park-50-µs, burns CPU) or {@code busy}
+ *       (never gives the core up, as a DPDK lcore: for a core of its own; a whole core even when idle).</li>
  *   <li>{@code afxdp.persistentPods}: {@code true} for a node agent that restarts: pods' veths outlive the dataplane
  *       ({@code close()} leaves them, with the pods' addresses and routes; traffic stops until the next dataplane
  *       adopts them), and attaching a pod whose veth is there (same uid and interface name, so the same host-end name,
@@ -49,7 +49,7 @@ record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optiona
     static final int DEFAULT_INTERFACES = 16;
     static final int MAX_INTERFACES = 4096;
 
-    enum Idle { POLL, SPIN }
+    enum Idle { POLL, SPIN, BUSY }
 
     AfXdpOptions {
         if (frames < minFrames(ringSize)) {
@@ -119,7 +119,8 @@ record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optiona
         return switch (value.strip()) {
             case "poll" -> Idle.POLL;
             case "spin" -> Idle.SPIN;
-            default -> throw new InvalidSpecException("options." + IDLE, "\"" + value + "\" is not an idle mode; use poll or spin");
+            case "busy" -> Idle.BUSY;
+            default -> throw new InvalidSpecException("options." + IDLE, "\"" + value + "\" is not an idle mode; use poll, spin or busy");
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.booster.afxdp.provider;
 
 import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.afxdp.port.BusyPollIdle;
 import dev.booster.afxdp.port.SocketPollIdle;
 import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
@@ -72,9 +73,11 @@ public final class AfXdpProvider implements DataplaneProvider {
         });
         Engine engine = new Engine(EngineConfig.defaults());
         AfXdpBackend backend = new AfXdpBackend(engine, new IpLinkManager(), options, AfXdpOptions.persistentPods(config)); // maps the UMEM first: nothing to undo if that fails
-        IdleStrategy idle = options.idle() == AfXdpOptions.Idle.POLL
-                ? new SocketPollIdle(engine.config().maxInterfaces())
-                : IdleStrategy.spinThenPark(64, 50_000);
+        IdleStrategy idle = switch (options.idle()) {
+            case POLL -> new SocketPollIdle(engine.config().maxInterfaces());
+            case SPIN -> IdleStrategy.spinThenPark(64, 50_000);
+            case BUSY -> new BusyPollIdle();
+        };
         AfXdpDataplane dataplane = new AfXdpDataplane(backend, engine);
         try {
             backend.openUplink();

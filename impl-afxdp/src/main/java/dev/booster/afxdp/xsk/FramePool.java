@@ -137,6 +137,19 @@ public final class FramePool {
         return (long) frame << frameShift;
     }
 
+    /**
+     * Takes {@code n} free frames for socket {@code holder} straight into entries {@code 0..n-1} of {@code fill}'s open
+     * reservation; {@code n} must not exceed {@link #available()}.
+     */
+    void allocateInto(ProducerRing fill, short holder, int n) {
+        for (int k = 0; k < n; k++) {
+            int frame = freeFrames[--freeCount];
+            holders[frame] = holder;
+            fill.putAddress(k, (long) frame << frameShift);
+        }
+        heldBySocket[holder] += n;
+    }
+
     /** Returns an application frame to the pool; false (and counted) when the address is outside the UMEM or the application does not hold it. */
     public boolean release(long address) {
         int frame = frameOf(address, APPLICATION);

@@ -450,9 +450,7 @@ public final class XskSocket implements AutoCloseable {
         frames.collectReturns();
         int n = fill.reserve(Math.min(max, frames.available()));
         if (n == 0) return 0; // a full ring or an empty pool: nothing to publish, so no release store and no flag read
-        for (int k = 0; k < n; k++) {
-            fill.putAddress(k, frames.allocateTo(holder));
-        }
+        frames.allocateInto(fill, holder, n);
         fill.submit(n);
         if (needWakeup && fill.needsWakeup()) wakeFill();
         return n;

@@ -26,6 +26,7 @@ class AfXdpOptionsTest {
         assertEquals(2048, bigRings.socketConfig().rxRingSize());
         assertEquals(4096, bigRings.frames(), "frames per interface follow the ring size unless given");
         assertEquals(AfXdpOptions.Idle.SPIN, parse("afxdp.idle", "spin").idle());
+        assertEquals(AfXdpOptions.Idle.BUSY, parse("afxdp.idle", "busy").idle());
     }
 
     @Test
@@ -34,7 +35,7 @@ class AfXdpOptionsTest {
         assertEquals("options.afxdp.frames", small.field());
         assertTrue(small.getMessage().contains("768..65536"), small.getMessage());
         InvalidSpecException idle = assertThrows(InvalidSpecException.class, () -> parse("afxdp.idle", "sleep"));
-        assertTrue(idle.getMessage().contains("use poll or spin"), idle.getMessage());
+        assertTrue(idle.getMessage().contains("use poll, spin or busy"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
         assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.persistentPods, afxdp.uplink"), typo.getMessage());
