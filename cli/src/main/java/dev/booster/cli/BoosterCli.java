@@ -69,6 +69,8 @@ public final class BoosterCli {
         StringBuilder s = new StringBuilder("usage: " + PROGRAM + " <command>\n\ncommands:\n");
         commands.values().forEach(c -> s.append("  ").append(c.name()).append(" ".repeat(width - c.name().length() + 2))
                 .append(c.summary()).append('\n'));
+        // The launcher, not this jar, runs the agent (its own module and jar); listed so `help` shows every command.
+        s.append("\nthrough the ./booster launcher:\n  agent  run the node agent (agent/README.md)\n  test   build and run all tests\n");
         s.append("\nenvironment:\n  ").append(DEBUG_VARIABLE).append("=1  print the stack trace of an error\n");
         return s.toString();
     }
