@@ -4,7 +4,8 @@ package dev.booster.ipsec;
  * Where a key manager (IKEv2, or an operator's static SAs) puts the ESP SAs of one tunnel: the dataplane implements
  * it, one sink per tunnel (per remote node), and binds the SAs to that tunnel's encryptor and inbound table.
  *
- * <p>Calls come from one control thread, in order, never concurrently. They must not block: build the new
+ * <p>Calls come from a control thread (never a worker), one at a time and in order: normally the IKE daemon's
+ * thread, and for the last removals the thread that stops the keying. They must not block: build the new
  * {@link EspEncryptor} or {@link EspInbound} table, publish it to the workers and return; close what a worker no
  * longer uses later, once the workers have moved on (e.g. after their next epoch).
  *
