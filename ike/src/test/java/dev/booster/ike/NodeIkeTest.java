@@ -174,6 +174,55 @@ class NodeIkeTest {
                 assertThrows(IllegalArgumentException.class, () -> EspSaBinding.securityAssociation(other)).getMessage());
     }
 
+    @Test
+    void neitherThePskNorAKeyShowsInTheLogOrInWhatTheSinkGot() {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.booster.ike");
+        java.util.logging.Level previous = logger.getLevel();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(record.getMessage() + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        logger.setLevel(java.util.logging.Level.ALL);
+        logger.addHandler(capture);
+        try {
+            start(UnaryOperator.identity(), UnaryOperator.identity());
+            done(toB.initiate());
+            done(toB.rekey());
+            List<SecurityAssociation> sas = sinkA.calls().stream().map(call -> switch (call) {
+                case AddInbound add -> add.sa();
+                case SetOutbound set -> set.sa();
+                case RemoveInbound ignored -> null;
+            }).filter(java.util.Objects::nonNull).toList();
+            toB.close();
+            nodeA.close();
+            nodeB.close();
+            List<String> texts = new java.util.ArrayList<>(lines);
+            sinkA.calls().forEach(call -> texts.add(call.toString()));
+            assertTrue(texts.size() > 10, "the run logged: " + texts);
+            String psk = PSK.apply(bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            List<String> secrets = new java.util.ArrayList<>(List.of(psk));
+            for (SecurityAssociation sa : sas) secrets.add(java.util.HexFormat.of().formatHex(sa.key()));
+            for (String text : texts) {
+                for (String secret : secrets) assertFalse(text.toLowerCase().contains(secret.toLowerCase()), "leaked in: " + text);
+            }
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(previous);
+        }
+    }
+
     private void assertNoThreadOrSocketLeftAfterClose() {
         InetSocketAddress a = nodeA.daemon().localAddress();
         InetSocketAddress b = nodeB.daemon().localAddress();
