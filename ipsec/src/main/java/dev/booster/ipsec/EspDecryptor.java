@@ -88,6 +88,19 @@ public final class EspDecryptor implements AutoCloseable {
         return innerLength;
     }
 
+    /**
+     * As {@link #decrypt}, for ESP inside UDP (RFC 3948): {@code offset} is the UDP header's, and the inner packet ends
+     * up at {@code offset + }{@link Esp#UDP_PAYLOAD_OFFSET}. The UDP checksum is not checked (RFC 3948 §3.1.2 lets a
+     * receiver skip it; the ICV protects the ESP packet) nor are the ports (a NAT may change them). Returns
+     * {@link EspDrop#NOT_ESP} for an IKE message or NAT keepalive, uncounted: hand those to the host.
+     */
+    public int decryptUdp(MemorySegment packet, long offset, int length) {
+        int check = Esp.espInUdp(packet, offset, length);
+        if (check == EspDrop.NOT_ESP.code()) return check;
+        if (check < 0) return counters.drop(EspDrop.TRUNCATED);
+        return decrypt(packet, offset + Esp.UDP_HEADER_BYTES, length - Esp.UDP_HEADER_BYTES);
+    }
+
     /** The SA this decryptor serves. */
     public SecurityAssociation sa() {
         return sa;

@@ -32,7 +32,14 @@ public enum EspDrop {
     /** The SA was closed; its native cipher state is gone. */
     CLOSED,
     /** The crypto library reported an error while encrypting: never expected, counted rather than thrown. */
-    CRYPTO_ERROR;
+    CRYPTO_ERROR,
+    /**
+     * Not a drop: a datagram on the ESP-in-UDP port that is not ESP (RFC 3948 §2.2-2.3), i.e. an IKE message behind
+     * the 4-byte zero non-ESP marker, or a one-byte NAT keepalive (0xff). The caller hands the datagram, untouched,
+     * to the host's UDP stack, where the IKE daemon's port-4500 socket takes IKE and ignores keepalives. Not
+     * counted in any statistics.
+     */
+    NOT_ESP;
 
     private static final EspDrop[] BY_ORDINAL = values();
 

@@ -22,6 +22,12 @@ import static dev.booster.ipsec.Esp.u8;
  * (RFC 4301 §5.1.2.1, RFC 6040 normal mode), IPv4 DF copied from an IPv4 inner packet and set for IPv6 inner
  * packets, IPv6 flow label 0.
  *
+ * <p>With {@link TunnelEndpoints#udpEncapsulation()} the ESP packet travels inside UDP (RFC 3948): outer IP header
+ * (protocol 17), an 8-byte UDP header with the SA's ports, then ESP as above. Over IPv4 the UDP checksum is 0, as
+ * RFC 3948 §2.1 says; over IPv6 it is computed over the whole datagram (RFC 8200 §8.1 forbids 0 unless both ends
+ * opt into RFC 6935/6936 zero checksums, which Linux and strongSwan do not for ESP-in-UDP), one pass of 8-byte
+ * loads over the ciphertext.
+ *
  * <p>Owned by one worker thread: {@link #encrypt} is neither thread-safe nor locked. It allocates nothing (with
  * {@link EspCrypto#OPENSSL}) and throws nothing; a refused packet comes back as an {@link EspDrop} code.
  */
@@ -30,12 +36,21 @@ public final class EspEncryptor implements AutoCloseable {
     private static final int IPV6_HEADER = 40;
     private static final int TTL = 64;
     private static final int DONT_FRAGMENT = 0x4000;
+    private static final int PROTOCOL_UDP = 17;
 
     private final SecurityAssociation sa;
     private final EspAead aead;
     private final SaCounters counters = new SaCounters();
     private final boolean ipv4;
     private final int headerBytes;
+    /** Outer IP header plus, with UDP encapsulation, the UDP header: where the ESP header starts. */
+    private final int espOffset;
+    private final boolean udp;
+    /** Source port in the high half, destination port in the low half: the UDP header's first 4 bytes. */
+    private final int udpPorts;
+    /** The IPv6 pseudo-header's sum over what never changes: addresses and next header (RFC 8200 §8.1). */
+    private final long udp6FixedSum;
+    private final int protocol;
     private final int spi;
     private final long maxSequence;
     // Outer addresses: IPv4 in src4/dst4; IPv6 as two 64-bit halves each.
@@ -57,7 +72,11 @@ public final class EspEncryptor implements AutoCloseable {
         this.spi = sa.spi();
         this.maxSequence = sa.extendedSequenceNumbers() ? -1L : 0xffff_ffffL;
         this.ipv4 = sa.tunnel().ipv4();
-        this.headerBytes = (ipv4 ? IPV4_HEADER : IPV6_HEADER) + Esp.PAYLOAD_OFFSET;
+        this.udp = sa.tunnel().udpEncapsulation().isPresent();
+        this.udpPorts = sa.tunnel().udpEncapsulation().map(u -> u.sourcePort() << 16 | u.destinationPort()).orElse(0);
+        this.protocol = udp ? PROTOCOL_UDP : Esp.PROTOCOL;
+        this.espOffset = (ipv4 ? IPV4_HEADER : IPV6_HEADER) + (udp ? Esp.UDP_HEADER_BYTES : 0);
+        this.headerBytes = espOffset + Esp.PAYLOAD_OFFSET;
         ByteBuffer src = ByteBuffer.wrap(padded(sa.tunnel().source()));
         ByteBuffer dst = ByteBuffer.wrap(padded(sa.tunnel().destination()));
         src4 = src.getInt(0);
@@ -66,7 +85,8 @@ public final class EspEncryptor implements AutoCloseable {
         srcLo = src.getLong(8);
         dstHi = dst.getLong(0);
         dstLo = dst.getLong(8);
-        fixedChecksumSum = (TTL << 8 | Esp.PROTOCOL) + (src4 >>> 16) + (src4 & 0xffff) + (dst4 >>> 16) + (dst4 & 0xffff);
+        fixedChecksumSum = (TTL << 8 | protocol) + (src4 >>> 16) + (src4 & 0xffff) + (dst4 >>> 16) + (dst4 & 0xffff);
+        udp6FixedSum = halves(srcHi) + halves(srcLo) + halves(dstHi) + halves(dstLo) + PROTOCOL_UDP;
     }
 
     /** An encryptor with the preferred AES-GCM implementation ({@link EspCrypto#preferred()}). */
@@ -85,7 +105,10 @@ public final class EspEncryptor implements AutoCloseable {
         return new EspEncryptor(sa, crypto);
     }
 
-    /** Bytes the encryptor writes in front of the inner packet: outer IP header (20 or 40), ESP header, IV. */
+    /**
+     * Bytes the encryptor writes in front of the inner packet: outer IP header (20 or 40), the UDP header (8) with UDP
+     * encapsulation, ESP header, IV.
+     */
     public int headerBytes() {
         return headerBytes;
     }
@@ -149,6 +172,7 @@ public final class EspEncryptor implements AutoCloseable {
         } else {
             writeIpv6(packet, outer, outerLength - IPV6_HEADER, trafficClass);
         }
+        if (udp) writeUdp(packet, outer, outerLength);
         counters.countPacket(length);
         return outerLength;
     }
@@ -159,7 +183,7 @@ public final class EspEncryptor implements AutoCloseable {
         put16(packet, at + 2, totalLength);
         put16(packet, at + 4, id);
         put16(packet, at + 6, fragmentWord);
-        put16(packet, at + 8, TTL << 8 | Esp.PROTOCOL);
+        put16(packet, at + 8, TTL << 8 | protocol);
         put32(packet, at + 12, src4);
         put32(packet, at + 16, dst4);
         int sum = fixedChecksumSum + (0x4500 | tos) + totalLength + id + fragmentWord;
@@ -171,11 +195,29 @@ public final class EspEncryptor implements AutoCloseable {
     private void writeIpv6(MemorySegment packet, long at, int payloadLength, int trafficClass) {
         put32(packet, at, 6 << 28 | trafficClass << 20);
         put16(packet, at + 4, payloadLength);
-        put16(packet, at + 6, Esp.PROTOCOL << 8 | TTL);
+        put16(packet, at + 6, protocol << 8 | TTL);
         put64(packet, at + 8, srcHi);
         put64(packet, at + 16, srcLo);
         put64(packet, at + 24, dstHi);
         put64(packet, at + 32, dstLo);
+    }
+
+    private void writeUdp(MemorySegment packet, long outer, int outerLength) {
+        long at = outer + espOffset - Esp.UDP_HEADER_BYTES;
+        int udpLength = outerLength - (espOffset - Esp.UDP_HEADER_BYTES);
+        put32(packet, at, udpPorts);
+        put16(packet, at + 4, udpLength);
+        put16(packet, at + 6, 0);
+        if (!ipv4) {
+            // Pseudo-header (addresses, length, next header) plus the UDP header and payload; the checksum field is 0.
+            long sum = udp6FixedSum + udpLength + Esp.onesComplementSum(packet, at, udpLength);
+            int checksum = ~Esp.fold(sum) & 0xffff;
+            put16(packet, at + 6, checksum == 0 ? 0xffff : checksum);
+        }
+    }
+
+    private static long halves(long value) {
+        return (value >>> 48) + (value >>> 32 & 0xffff) + (value >>> 16 & 0xffff) + (value & 0xffff);
     }
 
     /** The SA this encryptor serves. */

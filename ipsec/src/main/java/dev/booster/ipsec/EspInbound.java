@@ -79,6 +79,20 @@ public final class EspInbound {
         return decryptor.decrypt(packet, offset, length);
     }
 
+    /**
+     * As {@link #decrypt}, for ESP inside UDP (RFC 3948), e.g. what arrives on UDP port 4500: {@code offset} is the
+     * UDP header's, {@code length} runs from there to the end of the IP packet, and the inner packet ends up at
+     * {@code offset + }{@link Esp#UDP_PAYLOAD_OFFSET}. Returns {@link EspDrop#NOT_ESP}, uncounted, for an IKE
+     * message (the 4-byte zero non-ESP marker) or a NAT keepalive: the caller passes that datagram to the host's UDP
+     * stack, where the IKE daemon listens. See {@link EspDecryptor#decryptUdp} for what is not checked.
+     */
+    public int decryptUdp(MemorySegment packet, long offset, int length) {
+        int check = Esp.espInUdp(packet, offset, length);
+        if (check == EspDrop.NOT_ESP.code()) return check;
+        if (check < 0) return unknown.drop(EspDrop.TRUNCATED);
+        return decrypt(packet, offset + Esp.UDP_HEADER_BYTES, length - Esp.UDP_HEADER_BYTES);
+    }
+
     /** Drops that no SA could be charged with: TRUNCATED and BAD_SPI. */
     public SaStatistics unknownSpiStatistics() {
         return unknown.snapshot();

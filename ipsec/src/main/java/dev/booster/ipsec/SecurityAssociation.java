@@ -117,6 +117,7 @@ public record SecurityAssociation(int spi, EspAlgorithm algorithm, byte[] key, b
         return "SecurityAssociation[spi=0x" + HexFormat.of().toHexDigits(spi) + ", algorithm=" + algorithm
                 + ", key=(hidden), salt=(hidden), extendedSequenceNumbers=" + extendedSequenceNumbers
                 + ", replayWindow=" + replayWindow + ", tunnel=" + tunnel.source().getHostAddress() + " -> "
-                + tunnel.destination().getHostAddress() + "]";
+                + tunnel.destination().getHostAddress()
+                + tunnel.udpEncapsulation().map(u -> ", udp " + u.sourcePort() + " -> " + u.destinationPort()).orElse("") + "]";
     }
 }
