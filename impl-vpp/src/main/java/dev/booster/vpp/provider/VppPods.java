@@ -1,0 +1,328 @@
+package dev.booster.vpp.provider;
+
+import dev.booster.api.Capability;
+import dev.booster.api.InvalidSpecException;
+import dev.booster.api.UnsupportedCapabilityException;
+import dev.booster.api.event.DataplaneEvent;
+import dev.booster.api.net.InterfaceAddress;
+import dev.booster.api.net.IpAddress;
+import dev.booster.api.net.IpFamily;
+import dev.booster.api.net.MacAddress;
+import dev.booster.api.pod.AfXdp;
+import dev.booster.api.pod.AttachedInterface;
+import dev.booster.api.pod.InterfaceSpec;
+import dev.booster.api.pod.Memif;
+import dev.booster.api.pod.PodAttachment;
+import dev.booster.api.pod.PodSpec;
+import dev.booster.api.pod.Pods;
+import dev.booster.api.pod.Tap;
+import dev.booster.api.pod.Veth;
+import dev.booster.afxdp.provider.HostVethNames;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pods on VPP, Calico/VPP style. Per interface VPP gets: the interface ({@code af_packet_create_v3} on a veth's host
+ * end, {@code tap_create_v3} into the pod's netns, or {@code memif_socket_filename_add_del_v2} +
+ * {@code memif_create_v2}), admin up, IPv4 by being unnumbered to the gateway loopback and/or IPv6 with link-local
+ * {@code fe80::1}, and per pod address a static neighbour at the pod's MAC and a /32 or /128 route out of it.
+ * The pods are the desired state: {@link #reprogram} makes all of it again on a fresh VPP.
+ */
+final class VppPods implements Pods {
+
+    /** VPP's {@code tap_create_v3.host_namespace} is a {@code string[64]}. */
+    static final int MAX_TAP_NAMESPACE = 63;
+
+    private final VppDataplane dataplane;
+    private final HostLinks host;
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private int nextTapId;
+
+    VppPods(VppDataplane dataplane, HostLinks host) {
+        this.dataplane = dataplane;
+        this.host = host;
+    }
+
+    /** One interface of a pod: what was asked, the host-side names, and VPP's index for it in the current session. */
+    static final class PodInterface {
+        final InterfaceSpec spec;
+        final String field;
+        final String hostName;
+        /** The pod side's MAC; null when unknown (a memif whose peer picks its own) or absent (IP-mode memif). */
+        final MacAddress podMac;
+        final int tapId;
+        int swIfIndex = -1;
+        String memifSocket;
+
+        PodInterface(InterfaceSpec spec, String field, String hostName, MacAddress podMac, int tapId) {
+            this.spec = spec;
+            this.field = field;
+            this.hostName = hostName;
+            this.podMac = podMac;
+            this.tapId = tapId;
+        }
+    }
+
+    final class Pod implements PodAttachment {
+        final PodSpec spec;
+        final List<PodInterface> interfaces = new ArrayList<>();
+        volatile boolean attached = true;
+
+        Pod(PodSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public PodSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public List<AttachedInterface> interfaces() {
+            synchronized (dataplane.lock) {
+                return interfaces.stream().map(i -> new AttachedInterface(i.spec, i.hostName, i.podMac,
+                        VppGateway.MAC, i.swIfIndex)).toList();
+            }
+        }
+
+        @Override
+        public boolean isAttached() {
+            return attached;
+        }
+
+        @Override
+        public void detach() {
+            synchronized (dataplane.lock) {
+                if (attached && pods.get(spec.uid()) == this) VppPods.this.detach(spec.uid());
+            }
+        }
+
+        AclEndpoint endpoint() {
+            List<IpAddress> addresses = new ArrayList<>();
+            for (InterfaceSpec i : spec.interfaces()) for (InterfaceAddress a : i.addresses()) addresses.add(a.address());
+            return new AclEndpoint(spec.uid(), spec.namespace(), spec.labels(), addresses, spec.namedPorts());
+        }
+
+        @Override
+        public String toString() {
+            return "pod " + spec.namespace() + "/" + spec.name() + " (" + spec.uid() + ")" + (attached ? "" : " detached");
+        }
+    }
+
+    @Override
+    public PodAttachment attach(PodSpec spec) {
+        synchronized (dataplane.lock) {
+            Pod existing = pods.get(spec.uid());
+            if (existing != null) {
+                if (existing.spec.equals(spec)) return existing;
+                throw new InvalidSpecException("uid", "pod " + spec.uid() + " is already attached with a different"
+                        + " spec; detach it first");
+            }
+            checkAddressesFree(spec);
+            VppSession session = dataplane.session();
+            Pod pod = new Pod(spec);
+            try {
+                for (int i = 0; i < spec.interfaces().size(); i++) {
+                    PodInterface made = plan(spec, i);
+                    pod.interfaces.add(made);
+                    createHostSide(spec, made);
+                    program(session, spec, made);
+                }
+            } catch (RuntimeException e) {
+                undo(session, pod).forEach(e::addSuppressed);
+                throw e;
+            }
+            pods.put(spec.uid(), pod);
+            dataplane.policyState().endpointsChanged();
+            dataplane.publish(new DataplaneEvent.PodAttached(Instant.now(), spec.uid()));
+            return pod;
+        }
+    }
+
+    @Override
+    public boolean detach(String uid) {
+        synchronized (dataplane.lock) {
+            Pod pod = pods.remove(uid);
+            if (pod == null) return false;
+            pod.attached = false;
+            dataplane.policyState().podDetached(pod);
+            List<RuntimeException> failures = undo(dataplane.sessionIfConnected().orElse(null), pod);
+            if (!failures.isEmpty()) {
+                // The pod is gone from Booster's state either way; what VPP or the host kept is logged, not thrown.
+                System.getLogger(VppPods.class.getName()).log(System.Logger.Level.WARNING, "detaching " + pod
+                        + " left something behind: " + failures.getFirst().getMessage(), failures.getFirst());
+            }
+            dataplane.policyState().endpointsChanged();
+            dataplane.publish(new DataplaneEvent.PodDetached(Instant.now(), uid));
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<PodAttachment> get(String uid) {
+        synchronized (dataplane.lock) {
+            return Optional.ofNullable(pods.get(uid));
+        }
+    }
+
+    @Override
+    public List<PodAttachment> list() {
+        synchronized (dataplane.lock) {
+            return List.copyOf(pods.values());
+        }
+    }
+
+    /** The attached pods, under the dataplane's lock. */
+    List<Pod> attached() {
+        return List.copyOf(pods.values());
+    }
+
+    /** Makes every pod's VPP side again on a VPP that lost it (a restart); the host side survived. */
+    void reprogram(VppSession session) {
+        for (Pod pod : pods.values()) {
+            for (PodInterface i : pod.interfaces) {
+                i.swIfIndex = -1;
+                i.memifSocket = null;
+                // A tap's pod end died with VPP; program makes and configures it again, as at attach.
+                program(session, pod.spec, i);
+            }
+        }
+    }
+
+    private PodInterface plan(PodSpec spec, int i) {
+        InterfaceSpec iface = spec.interfaces().get(i);
+        String field = "interfaces[" + i + "]";
+        MacAddress podMac = iface.mac().orElseGet(() -> VppGateway.podMac(spec.uid(), iface.name()));
+        return switch (iface) {
+            case Veth v -> new PodInterface(v, field, HostVethNames.of(spec.uid(), v.name()), podMac, -1);
+            case Tap t -> {
+                String netns = spec.netns().orElseThrow().toString();
+                if (netns.getBytes(StandardCharsets.UTF_8).length > MAX_TAP_NAMESPACE) {
+                    throw new InvalidSpecException("netns", netns + " is longer than the " + MAX_TAP_NAMESPACE
+                            + " bytes VPP's tap_create_v3.host_namespace holds; pass a shorter path or an ip netns name"
+                            + " under /var/run/netns");
+                }
+                yield new PodInterface(t, field, "tap" + nextTapId, podMac, nextTapId++);
+            }
+            case Memif m -> new PodInterface(m, field, memifSocketName(spec, m),
+                    m.mode() == Memif.Mode.IP ? null : m.mac().orElse(null), -1);
+            case AfXdp _ -> throw new UnsupportedCapabilityException(VppProvider.NAME, Capability.AF_XDP_POD,
+                    "VPP's af_xdp interfaces are not mapped; attach the pod with Veth (af_packet), Tap or Memif");
+        };
+    }
+
+    /**
+     * Where VPP, the memif master, listens: a path as given, or for {@code @name} an abstract socket in the pod's
+     * network namespace (VPP's {@code abstract:NAME,netns_name=PATH} form, as Calico/VPP uses it).
+     */
+    static String memifSocketName(PodSpec pod, Memif memif) {
+        if (!memif.socketPath().startsWith("@")) return memif.socketPath();
+        String name = "abstract:" + memif.socketPath().substring(1);
+        return pod.netns().map(netns -> name + ",netns_name=" + netns).orElse(name);
+    }
+
+    private void createHostSide(PodSpec spec, PodInterface i) {
+        Path netns = spec.netns().orElse(null);
+        switch (i.spec) {
+            case Veth v -> host.createVeth(netns, v, i.field, i.hostName, VppGateway.MAC, i.podMac);
+            case Tap _, Memif _, AfXdp _ -> {
+                // VPP makes these itself; a tap's pod side is configured once VPP made it (see program)
+            }
+        }
+    }
+
+    private void program(VppSession session, PodSpec pod, PodInterface i) {
+        VppInterfaces vpp = session.interfaces;
+        switch (i.spec) {
+            case Veth _ -> i.swIfIndex = vpp.createAfPacket(i.hostName, VppGateway.MAC);
+            case Tap t -> {
+                i.swIfIndex = vpp.createPodTap(i.tapId, t, pod.netns().orElseThrow().toString(), VppGateway.MAC, i.podMac);
+                host.configurePodSide(pod.netns().orElseThrow(), t, i.field, VppGateway.MAC);
+            }
+            case Memif m -> {
+                long socket = session.useMemifSocket(i.hostName);
+                i.memifSocket = i.hostName;
+                i.swIfIndex = vpp.createMemif(socket, m, m.mode() == Memif.Mode.IP ? Optional.empty() : Optional.of(VppGateway.MAC));
+            }
+            case AfXdp _ -> throw new IllegalStateException("refused in plan");
+        }
+        vpp.setAdminUp(i.swIfIndex, true);
+        if (has(i.spec, IpFamily.IPV4)) vpp.setUnnumbered(i.swIfIndex, session.gatewayLoopback());
+        if (has(i.spec, IpFamily.IPV6)) vpp.enableIp6(i.swIfIndex, VppGateway.IP6);
+        for (InterfaceAddress address : i.spec.addresses()) {
+            if (i.podMac != null) vpp.addNeighbor(i.swIfIndex, address.address(), i.podMac);
+            vpp.addHostRoute(address.address(), i.swIfIndex);
+        }
+    }
+
+    /** Takes back what a pod's interfaces made, last first, VPP's side only when VPP is there; what failed. */
+    private List<RuntimeException> undo(VppSession session, Pod pod) {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (PodInterface i : pod.interfaces.reversed()) {
+            if (session != null && session.isConnected()) {
+                try {
+                    unprogram(session, i);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+            if (i.spec instanceof Veth) {
+                try {
+                    host.deleteVeth(i.hostName);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+        }
+        return failures;
+    }
+
+    private static void unprogram(VppSession session, PodInterface i) {
+        VppInterfaces vpp = session.interfaces;
+        if (i.swIfIndex >= 0) {
+            for (InterfaceAddress address : i.spec.addresses().reversed()) {
+                vpp.removeHostRoute(address.address(), i.swIfIndex);
+                if (i.podMac != null) vpp.removeNeighbor(i.swIfIndex, address.address(), i.podMac);
+            }
+            switch (i.spec) {
+                case Veth _ -> vpp.deleteAfPacket(i.hostName);
+                case Tap _ -> vpp.deleteTap(i.swIfIndex);
+                case Memif _ -> vpp.deleteMemif(i.swIfIndex);
+                case AfXdp _ -> {
+                }
+            }
+            i.swIfIndex = -1;
+        }
+        if (i.memifSocket != null) {
+            session.releaseMemifSocket(i.memifSocket);
+            i.memifSocket = null;
+        }
+    }
+
+    private static boolean has(InterfaceSpec spec, IpFamily family) {
+        return spec.addresses().stream().anyMatch(a -> a.address().family() == family);
+    }
+
+    /** VPP would route an address to one pod only: another pod's address is refused before anything is made. */
+    private void checkAddressesFree(PodSpec spec) {
+        for (int k = 0; k < spec.interfaces().size(); k++) {
+            List<InterfaceAddress> addresses = spec.interfaces().get(k).addresses();
+            for (int m = 0; m < addresses.size(); m++) {
+                IpAddress address = addresses.get(m).address();
+                for (Pod other : pods.values()) {
+                    if (other.endpoint().addresses().contains(address)) {
+                        throw new InvalidSpecException("interfaces[" + k + "].addresses[" + m + "]", address
+                                + " belongs to " + other + "; detach it first or use another address");
+                    }
+                }
+            }
+        }
+    }
+}
