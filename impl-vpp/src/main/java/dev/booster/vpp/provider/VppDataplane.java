@@ -136,6 +136,11 @@ public final class VppDataplane implements Dataplane {
             if (closed) return;
             closed = true;
             for (VppPods.Pod pod : pods.attached()) pods.detach(pod.spec().uid());
+            try {
+                sessionIfConnected().ifPresent(VppSession::releaseShared);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not delete the gateway loopback: " + e.getMessage(), e);
+            }
             stopping = reconnector;
         }
         if (stopping != null) {

@@ -17,6 +17,7 @@ import dev.booster.vpp.binapi.AclRule;
 import dev.booster.vpp.binapi.AddressUnion;
 import dev.booster.vpp.binapi.CliInband;
 import dev.booster.vpp.binapi.CreateLoopbackInstance;
+import dev.booster.vpp.binapi.DeleteLoopback;
 import dev.booster.vpp.binapi.IpNeighbor;
 import dev.booster.vpp.binapi.IpNeighborAddDel;
 import dev.booster.vpp.binapi.IpNeighborFlags;
@@ -59,7 +60,7 @@ public final class VppInterfaces {
     public static final List<VppMessageType<?>> MESSAGES = List.of(SwInterfaceDump.TYPE, AfPacketCreateV3.TYPE,
             AfPacketDelete.TYPE, TapCreateV3.TYPE, TapDeleteV2.TYPE, MemifSocketFilenameAddDelV2.TYPE,
             MemifCreateV2.TYPE, MemifDelete.TYPE, SwInterfaceSetFlags.TYPE, SwInterfaceAddDelAddress.TYPE,
-            IpRouteAddDel.TYPE, CreateLoopbackInstance.TYPE, SwInterfaceSetUnnumbered.TYPE,
+            IpRouteAddDel.TYPE, CreateLoopbackInstance.TYPE, DeleteLoopback.TYPE, SwInterfaceSetUnnumbered.TYPE,
             SwInterfaceIp6EnableDisable.TYPE, SwInterfaceIp6SetLinkLocalAddress.TYPE, IpNeighborAddDel.TYPE,
             AclAddReplace.TYPE, AclDel.TYPE, AclInterfaceSetAclList.TYPE, CliInband.TYPE);
 
@@ -233,6 +234,10 @@ public final class VppInterfaces {
     public int createLoopback(dev.booster.api.net.MacAddress mac) {
         return (int) request("create a loopback interface", () -> vpp.call(new CreateLoopbackInstance(
                 VppAddresses.mac(mac), false, 0))).swIfIndex();
+    }
+
+    public void deleteLoopback(int swIfIndex) {
+        request("delete loopback " + swIfIndex, () -> vpp.call(new DeleteLoopback(Integer.toUnsignedLong(swIfIndex))));
     }
 
     /**

@@ -61,6 +61,14 @@ final class VppSession {
         }
     }
 
+    /** Deletes what the session made for all pods (the gateway loopback); the pods must be gone. */
+    void releaseShared() {
+        if (gatewayLoopback >= 0) {
+            interfaces.deleteLoopback(gatewayLoopback);
+            gatewayLoopback = -1;
+        }
+    }
+
     boolean isConnected() {
         return !client.whenDisconnected().isDone();
     }

@@ -24,6 +24,7 @@ import dev.booster.vpp.binapi.AfPacketDelete;
 import dev.booster.vpp.binapi.AfPacketFlags;
 import dev.booster.vpp.binapi.AfPacketMode;
 import dev.booster.vpp.binapi.CreateLoopbackInstance;
+import dev.booster.vpp.binapi.DeleteLoopback;
 import dev.booster.vpp.binapi.Ip6Address;
 import dev.booster.vpp.binapi.MemifCreateV2;
 import dev.booster.vpp.binapi.MemifDelete;
@@ -258,6 +259,17 @@ class VppPodsAgainstFakeVppTest {
                 new AfXdp("eth0", List.of(InterfaceAddress.parse("10.244.1.50/32")), List.of(),
                         InterfaceSpec.DEFAULT_MTU, Optional.empty(), 1, AfXdp.XdpMode.AUTO))));
         assertEquals(List.of(first), dataplane.pods().list());
+    }
+
+    @Test
+    void closingDetachesEveryPodAndDeletesTheGatewayLoopback() {
+        dataplane.pods().attach(pod("web", Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32"))));
+        vpp.clearRequests();
+        dataplane.close();
+        assertEquals(List.of(hostRoute(false, 1, "10.244.1.10"),
+                neighbor(false, 1, "10.244.1.10", VppGateway.podMac("web", "eth0").toString()),
+                new AfPacketDelete(HostVethNames.of("web", "eth0")), new DeleteLoopback(2)), vpp.requests());
+        assertEquals(List.of("deleteVeth " + HostVethNames.of("web", "eth0")), host.calls().subList(1, 2));
     }
 
     static PodSpec pod(String name, InterfaceSpec... interfaces) {
