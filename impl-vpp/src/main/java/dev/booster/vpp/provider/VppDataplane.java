@@ -56,6 +56,9 @@ public final class VppDataplane implements Dataplane {
     private final VppPolicies policies;
     private final VppStats stats;
     private final List<Consumer<? super DataplaneEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Events go out in order on a thread of their own: a slow listener never holds up VPP's programming. */
+    private final java.util.concurrent.ExecutorService eventDelivery = java.util.concurrent.Executors
+            .newSingleThreadExecutor(runnable -> Thread.ofPlatform().daemon().name("vpp-events").unstarted(runnable));
     private volatile VppSession session;
     private volatile boolean closed;
     private Thread reconnector;
@@ -152,6 +155,7 @@ public final class VppDataplane implements Dataplane {
             }
         }
         session.client.close();
+        eventDelivery.shutdown(); // what was published before (the pods' PodDetached) is still delivered
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -181,12 +185,18 @@ public final class VppDataplane implements Dataplane {
     }
 
     void publish(DataplaneEvent event) {
-        for (Consumer<? super DataplaneEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
-            }
+        try {
+            eventDelivery.execute(() -> {
+                for (Consumer<? super DataplaneEvent> listener : listeners) {
+                    try {
+                        listener.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the dataplane is closed: nobody is listening any more
         }
     }
 

@@ -59,7 +59,8 @@ final class VppPods implements Pods {
         final MacAddress podMac;
         final int tapId;
         int swIfIndex = -1;
-        String memifSocket;
+        /** What takes back each step VPP did for this interface in the current session, last step on top. */
+        final java.util.ArrayDeque<Runnable> undo = new java.util.ArrayDeque<>();
 
         PodInterface(InterfaceSpec spec, String field, String hostName, MacAddress podMac, int tapId) {
             this.spec = spec;
@@ -140,7 +141,13 @@ final class VppPods implements Pods {
                 throw e;
             }
             pods.put(spec.uid(), pod);
-            dataplane.policyState().endpointsChanged();
+            try {
+                dataplane.policyState().endpointsChanged();
+            } catch (RuntimeException e) {
+                // Without its ACLs the pod would be open to what policy denies it: it does not stay.
+                detach(spec.uid());
+                throw e;
+            }
             dataplane.publish(new DataplaneEvent.PodAttached(Instant.now(), spec.uid()));
             return pod;
         }
@@ -189,7 +196,7 @@ final class VppPods implements Pods {
         for (Pod pod : pods.values()) {
             for (PodInterface i : pod.interfaces) {
                 i.swIfIndex = -1;
-                i.memifSocket = null;
+                i.undo.clear(); // the old VPP's objects died with it
                 // A tap's pod end died with VPP; program makes and configures it again, as at attach.
                 program(session, pod.spec, i);
             }
@@ -238,27 +245,45 @@ final class VppPods implements Pods {
         }
     }
 
+    /**
+     * Makes the interface's VPP side, noting after each step what takes it back (in {@code i.undo}), so that a
+     * failure part way, a detach and a VPP restart all know exactly what VPP has.
+     */
     private void program(VppSession session, PodSpec pod, PodInterface i) {
         VppInterfaces vpp = session.interfaces;
         switch (i.spec) {
-            case Veth _ -> i.swIfIndex = vpp.createAfPacket(i.hostName, VppGateway.MAC);
+            case Veth _ -> {
+                i.swIfIndex = vpp.createAfPacket(i.hostName, VppGateway.MAC);
+                i.undo.push(() -> vpp.deleteAfPacket(i.hostName));
+            }
             case Tap t -> {
-                i.swIfIndex = vpp.createPodTap(i.tapId, t, pod.netns().orElseThrow().toString(), VppGateway.MAC, i.podMac);
+                int tap = vpp.createPodTap(i.tapId, t, pod.netns().orElseThrow().toString(), VppGateway.MAC, i.podMac);
+                i.swIfIndex = tap;
+                i.undo.push(() -> vpp.deleteTap(tap));
                 host.configurePodSide(pod.netns().orElseThrow(), t, i.field, VppGateway.MAC);
             }
             case Memif m -> {
                 long socket = session.useMemifSocket(i.hostName);
-                i.memifSocket = i.hostName;
-                i.swIfIndex = vpp.createMemif(socket, m, m.mode() == Memif.Mode.IP ? Optional.empty() : Optional.of(VppGateway.MAC));
+                i.undo.push(() -> session.releaseMemifSocket(i.hostName));
+                int memif = vpp.createMemif(socket, m, m.mode() == Memif.Mode.IP ? Optional.empty()
+                        : Optional.of(VppGateway.MAC));
+                i.swIfIndex = memif;
+                i.undo.push(() -> vpp.deleteMemif(memif));
             }
             case AfXdp _ -> throw new IllegalStateException("refused in plan");
         }
-        vpp.setAdminUp(i.swIfIndex, true);
-        if (has(i.spec, IpFamily.IPV4)) vpp.setUnnumbered(i.swIfIndex, session.gatewayLoopback());
-        if (has(i.spec, IpFamily.IPV6)) vpp.enableIp6(i.swIfIndex, VppGateway.IP6);
+        int swIfIndex = i.swIfIndex;
+        // Flags, unnumbered and IPv6 go with the interface; neighbours and routes must be taken back one by one.
+        vpp.setAdminUp(swIfIndex, true);
+        if (has(i.spec, IpFamily.IPV4)) vpp.setUnnumbered(swIfIndex, session.gatewayLoopback());
+        if (has(i.spec, IpFamily.IPV6)) vpp.enableIp6(swIfIndex, VppGateway.IP6);
         for (InterfaceAddress address : i.spec.addresses()) {
-            if (i.podMac != null) vpp.addNeighbor(i.swIfIndex, address.address(), i.podMac);
-            vpp.addHostRoute(address.address(), i.swIfIndex);
+            if (i.podMac != null) {
+                vpp.addNeighbor(swIfIndex, address.address(), i.podMac);
+                i.undo.push(() -> vpp.removeNeighbor(swIfIndex, address.address(), i.podMac));
+            }
+            vpp.addHostRoute(address.address(), swIfIndex);
+            i.undo.push(() -> vpp.removeHostRoute(address.address(), swIfIndex));
         }
     }
 
@@ -266,13 +291,17 @@ final class VppPods implements Pods {
     private List<RuntimeException> undo(VppSession session, Pod pod) {
         List<RuntimeException> failures = new ArrayList<>();
         for (PodInterface i : pod.interfaces.reversed()) {
-            if (session != null && session.isConnected()) {
+            boolean vppThere = session != null && session.isConnected();
+            while (!i.undo.isEmpty()) {
+                Runnable step = i.undo.pop();
+                if (!vppThere) continue; // VPP went away and took all of it along
                 try {
-                    unprogram(session, i);
+                    step.run();
                 } catch (RuntimeException e) {
                     failures.add(e);
                 }
             }
+            i.swIfIndex = -1;
             if (i.spec instanceof Veth) {
                 try {
                     host.deleteVeth(i.hostName);
@@ -282,28 +311,6 @@ final class VppPods implements Pods {
             }
         }
         return failures;
-    }
-
-    private static void unprogram(VppSession session, PodInterface i) {
-        VppInterfaces vpp = session.interfaces;
-        if (i.swIfIndex >= 0) {
-            for (InterfaceAddress address : i.spec.addresses().reversed()) {
-                vpp.removeHostRoute(address.address(), i.swIfIndex);
-                if (i.podMac != null) vpp.removeNeighbor(i.swIfIndex, address.address(), i.podMac);
-            }
-            switch (i.spec) {
-                case Veth _ -> vpp.deleteAfPacket(i.hostName);
-                case Tap _ -> vpp.deleteTap(i.swIfIndex);
-                case Memif _ -> vpp.deleteMemif(i.swIfIndex);
-                case AfXdp _ -> {
-                }
-            }
-            i.swIfIndex = -1;
-        }
-        if (i.memifSocket != null) {
-            session.releaseMemifSocket(i.memifSocket);
-            i.memifSocket = null;
-        }
     }
 
     private static boolean has(InterfaceSpec spec, IpFamily family) {

@@ -100,7 +100,7 @@ class VppPodsAgainstFakeVppTest {
     }
 
     @Test
-    void aVethPodGetsAnAfPacketInterfaceUnnumberedToTheGatewayWithNeighboursAndHostRoutes() {
+    void aVethPodGetsAnAfPacketInterfaceUnnumberedToTheGatewayWithNeighboursAndHostRoutes() throws Exception {
         Veth eth0 = new Veth("eth0", List.of(InterfaceAddress.parse("10.244.1.10/32"),
                 InterfaceAddress.parse("fd00:244::a/128")), List.of(), 1500, Optional.of(POD_MAC));
         PodAttachment pod = dataplane.pods().attach(pod("web", eth0));
@@ -124,7 +124,7 @@ class VppPodsAgainstFakeVppTest {
                 neighbor(true, 1, "fd00:244::a", "02:00:00:00:00:0a"),
                 hostRoute(true, 1, "fd00:244::a")), vpp.requests());
         assertEquals(List.of(new AttachedInterface(eth0, hostName, POD_MAC, VppGateway.MAC, 1)), pod.interfaces());
-        assertInstanceOf(DataplaneEvent.PodAttached.class, events.poll());
+        assertInstanceOf(DataplaneEvent.PodAttached.class, events.poll(5, java.util.concurrent.TimeUnit.SECONDS));
 
         vpp.clearRequests();
         host.clear();
@@ -138,7 +138,7 @@ class VppPodsAgainstFakeVppTest {
         assertEquals(List.of("deleteVeth " + hostName), host.calls());
         assertFalse(pod.isAttached());
         assertEquals(List.of(), dataplane.pods().list());
-        assertInstanceOf(DataplaneEvent.PodDetached.class, events.poll());
+        assertInstanceOf(DataplaneEvent.PodDetached.class, events.poll(5, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test
@@ -239,6 +239,22 @@ class VppPodsAgainstFakeVppTest {
         assertEquals(List.of(hostRoute(false, 1, "10.244.1.40"),
                 neighbor(false, 1, "10.244.1.40", VppGateway.podMac("half", "eth0").toString()),
                 new AfPacketDelete(hostName)), sent.subList(sent.size() - 3, sent.size()));
+        assertEquals("deleteVeth " + hostName, host.calls().getLast());
+        assertEquals(List.of(), dataplane.pods().list());
+    }
+
+    @Test
+    void aRefusalPartWayTakesBackExactlyWhatVppHadMade() {
+        vpp.refuseNext(dev.booster.vpp.binapi.IpRouteAddDel.TYPE, -6);
+        DataplaneException refused = assertThrows(DataplaneException.class, () -> dataplane.pods().attach(
+                pod("web", Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32")))));
+        assertTrue(refused.getMessage().contains("add route 10.244.1.10/32"), refused.getMessage());
+        String hostName = HostVethNames.of("web", "eth0");
+        List<VppMessage> sent = vpp.requests();
+        assertEquals(List.of(hostRoute(true, 1, "10.244.1.10"),
+                neighbor(false, 1, "10.244.1.10", VppGateway.podMac("web", "eth0").toString()),
+                new AfPacketDelete(hostName)), sent.subList(sent.size() - 3, sent.size()),
+                "the refused route is not deleted; the neighbour and the interface before it are");
         assertEquals("deleteVeth " + hostName, host.calls().getLast());
         assertEquals(List.of(), dataplane.pods().list());
     }
