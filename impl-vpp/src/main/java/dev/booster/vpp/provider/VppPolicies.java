@@ -42,8 +42,12 @@ final class VppPolicies implements Policies {
     @Override
     public long apply(PolicySet policies) {
         synchronized (dataplane.lock) {
-            Map<String, Optional<PodAcls>> compiled = compile(policies);
-            install(dataplane.session(), compiled);
+            try {
+                install(dataplane.session(), compile(policies));
+            } catch (RuntimeException e) {
+                dataplane.publish(new DataplaneEvent.PolicyRejected(Instant.now(), e.getMessage()));
+                throw e;
+            }
             current = policies;
             generation++;
             dataplane.publish(new DataplaneEvent.PolicyApplied(Instant.now(), generation));

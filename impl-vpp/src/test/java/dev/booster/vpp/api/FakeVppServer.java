@@ -10,6 +10,16 @@ import dev.booster.vpp.binapi.AclAddReplace;
 import dev.booster.vpp.binapi.AclAddReplaceReply;
 import dev.booster.vpp.binapi.AfPacketCreateV3;
 import dev.booster.vpp.binapi.AfPacketCreateV3Reply;
+import dev.booster.vpp.binapi.AfPacketDelete;
+import dev.booster.vpp.binapi.AfPacketDeleteReply;
+import dev.booster.vpp.binapi.DeleteLoopback;
+import dev.booster.vpp.binapi.DeleteLoopbackReply;
+import dev.booster.vpp.binapi.MemifDelete;
+import dev.booster.vpp.binapi.MemifDeleteReply;
+import dev.booster.vpp.binapi.SwInterfaceDetails;
+import dev.booster.vpp.binapi.SwInterfaceDump;
+import dev.booster.vpp.binapi.TapDeleteV2;
+import dev.booster.vpp.binapi.TapDeleteV2Reply;
 import dev.booster.vpp.binapi.CliInband;
 import dev.booster.vpp.binapi.CliInbandReply;
 import dev.booster.vpp.binapi.ControlPing;
@@ -48,7 +58,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * A scripted, in-process stand-in for VPP on a Unix socket, since no VPP runs where the tests do. It speaks the
@@ -56,7 +65,8 @@ import java.util.function.Function;
  * dumps ended by {@code control_ping}), decodes every request into its record (so tests compare the exact messages
  * and fields the backend sent), and answers as VPP does for what the backend uses: new interfaces get the next
  * sw_if_index, new ACLs and memif sockets the next index, {@code cli_inband "show interface"} prints VPP's table
- * with the counters a test set, anything else its reply with retval 0. A test can make the next request of a kind
+ * with the counters a test set, {@code sw_interface_dump} lists the interfaces made and not deleted, deleting an
+ * interface that is not there fails as VPP does (-2), anything else gets its reply with retval 0. A test can make the next request of a kind
  * fail with a retval (e.g. -11 for a tap without /dev/vhost-net), and stop and restart the server as a VPP restart
  * does: the connection drops and the new VPP has none of the old one's objects.
  */
@@ -74,7 +84,6 @@ public final class FakeVppServer implements AutoCloseable {
     private final List<VppMessage> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
-    private final Map<String, Function<VppMessage, VppMessage>> answers = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, Long>> counters = new ConcurrentHashMap<>();
     private final Map<Integer, String> interfaceNames = new TreeMap<>();
     private volatile ServerSocketChannel server;
@@ -136,13 +145,6 @@ public final class FakeVppServer implements AutoCloseable {
     /** The next request of {@code type} is answered with {@code retval} (and its other fields zero). */
     public void refuseNext(VppMessageType<?> type, int retval) {
         refusals.put(type.name(), retval);
-    }
-
-    /** Answers every request of {@code type} with what {@code answer} returns instead of the default. */
-    public <T extends VppMessage> void answer(VppMessageType<T> type, Function<T, VppMessage> answer) {
-        @SuppressWarnings("unchecked")
-        Function<VppMessage, VppMessage> untyped = m -> answer.apply((T) m);
-        answers.put(type.name(), untyped);
     }
 
     /** Sets a counter {@code show interface} prints for {@code swIfIndex} ("rx packets", "tx bytes", "drops"...). */
@@ -239,8 +241,6 @@ public final class FakeVppServer implements AutoCloseable {
     private synchronized VppMessage reply(VppMessageType<?> type, VppRequest<?> request) {
         Integer refusal = refusals.remove(type.name());
         if (refusal != null) return defaults(request.replyType(), refusal);
-        Function<VppMessage, VppMessage> custom = answers.get(type.name());
-        if (custom != null) return custom.apply(request);
         return switch (request) {
             case SockclntCreate _ -> new SockclntCreateReply(0, 1, table);
             case SockclntDelete _ -> new SockclntDeleteReply(0);
@@ -255,12 +255,28 @@ public final class FakeVppServer implements AutoCloseable {
             case AclAddReplace add -> new AclAddReplaceReply(add.aclIndex() == 0xffff_ffffL ? nextAclIndex++
                     : add.aclIndex(), 0);
             case CliInband cli when cli.cmd().equals("show interface") -> new CliInbandReply(0, showInterface());
+            case DeleteLoopback delete -> forget(delete.swIfIndex(), DeleteLoopbackReply.TYPE);
+            case AfPacketDelete delete -> forget(interfaceNames.entrySet().stream()
+                    .filter(e -> e.getValue().equals("host-" + delete.hostIfName())).mapToLong(Map.Entry::getKey)
+                    .findFirst().orElse(-1), AfPacketDeleteReply.TYPE);
+            case TapDeleteV2 delete -> forget(delete.swIfIndex(), TapDeleteV2Reply.TYPE);
+            case MemifDelete delete -> forget(delete.swIfIndex(), MemifDeleteReply.TYPE);
             default -> defaults(request.replyType(), 0);
         };
     }
 
-    private List<VppMessage> details(VppMessage dump) {
-        return List.of();
+    /** {@code sw_interface_dump}: the interfaces made so far (index and name); other dumps: nothing. */
+    private synchronized List<VppMessage> details(VppMessage dump) {
+        if (!(dump instanceof SwInterfaceDump)) return List.of();
+        List<VppMessage> details = new ArrayList<>();
+        interfaceNames.forEach((index, name) -> details.add(SwInterfaceDetails.builder().swIfIndex(index)
+                .interfaceName(name).build()));
+        return details;
+    }
+
+    /** Deletes interface {@code swIfIndex}; VPP's "invalid sw_if_index" (-2) when there is none. */
+    private VppMessage forget(long swIfIndex, VppMessageType<?> replyType) {
+        return defaults(replyType, interfaceNames.remove((int) swIfIndex) == null ? -2 : 0);
     }
 
     private long newInterface(String name) {

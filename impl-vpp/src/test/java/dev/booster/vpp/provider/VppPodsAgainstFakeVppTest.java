@@ -124,6 +124,8 @@ class VppPodsAgainstFakeVppTest {
                 neighbor(true, 1, "fd00:244::a", "02:00:00:00:00:0a"),
                 hostRoute(true, 1, "fd00:244::a")), vpp.requests());
         assertEquals(List.of(new AttachedInterface(eth0, hostName, POD_MAC, VppGateway.MAC, 1)), pod.interfaces());
+        assertEquals(List.of("local0", "host-" + hostName, "loop2"), dataplane.interfaces().list().stream()
+                .map(i -> i.interfaceName()).toList());
         assertInstanceOf(DataplaneEvent.PodAttached.class, events.poll(5, java.util.concurrent.TimeUnit.SECONDS));
 
         vpp.clearRequests();
@@ -137,6 +139,7 @@ class VppPodsAgainstFakeVppTest {
                 new AfPacketDelete(hostName)), vpp.requests());
         assertEquals(List.of("deleteVeth " + hostName), host.calls());
         assertFalse(pod.isAttached());
+        assertEquals(List.of("local0", "loop2"), dataplane.interfaces().list().stream().map(i -> i.interfaceName()).toList());
         assertEquals(List.of(), dataplane.pods().list());
         assertInstanceOf(DataplaneEvent.PodDetached.class, events.poll(5, java.util.concurrent.TimeUnit.SECONDS));
     }
