@@ -72,7 +72,8 @@ final class VppPods implements Pods {
     }
 
     final class Pod implements PodAttachment {
-        final PodSpec spec;
+        /** Changes in place through {@link #update} (labels and named ports only). */
+        volatile PodSpec spec;
         final List<PodInterface> interfaces = new ArrayList<>();
         volatile boolean attached = true;
 
@@ -149,6 +150,33 @@ final class VppPods implements Pods {
                 throw e;
             }
             dataplane.publish(new DataplaneEvent.PodAttached(Instant.now(), spec.uid()));
+            return pod;
+        }
+    }
+
+    /** Labels and named ports only feed the ACL compiler: changing them recompiles, the interfaces stay. */
+    @Override
+    public PodAttachment update(PodSpec spec) {
+        synchronized (dataplane.lock) {
+            Pod pod = pods.get(spec.uid());
+            if (pod == null) throw new InvalidSpecException("uid", "no pod " + spec.uid() + " is attached; attach it instead");
+            PodSpec old = pod.spec;
+            if (old.equals(spec)) return pod;
+            String fixed = !old.namespace().equals(spec.namespace()) ? "namespace"
+                    : !old.name().equals(spec.name()) ? "name"
+                    : !old.netns().equals(spec.netns()) ? "netns"
+                    : !old.interfaces().equals(spec.interfaces()) ? "interfaces" : null;
+            if (fixed != null) {
+                throw new InvalidSpecException(fixed, "differs from the attached pod " + spec.uid() + "'s; only labels"
+                        + " and namedPorts change in place, detach and attach the pod to change its " + fixed);
+            }
+            pod.spec = spec;
+            try {
+                dataplane.policyState().endpointsChanged();
+            } catch (RuntimeException e) {
+                pod.spec = old;
+                throw e;
+            }
             return pod;
         }
     }

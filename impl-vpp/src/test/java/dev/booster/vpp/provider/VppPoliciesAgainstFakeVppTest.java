@@ -111,6 +111,24 @@ class VppPoliciesAgainstFakeVppTest {
     }
 
     @Test
+    void changingAPodsLabelsInPlaceRecompilesItsAcls() {
+        dev.booster.api.pod.PodSpec spec = VppPodsAgainstFakeVppTest.pod("web",
+                Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32")));
+        fake.dataplane.pods().attach(spec);
+        fake.dataplane.policies().apply(PolicySet.of(NetworkPolicy.of("default", "isolate-web", NetworkPolicySpec.of(
+                LabelSelector.matchLabels(Map.of("app", "web")), List.of(), List.of(), List.of()))));
+        fake.vpp.clearRequests();
+        fake.dataplane.pods().update(new dev.booster.api.pod.PodSpec(spec.uid(), spec.namespace(), spec.name(),
+                Map.of("app", "batch"), spec.netns(), spec.interfaces(), spec.namedPorts()));
+        assertEquals(List.of(new AclInterfaceSetAclList(1, 0, List.of()), new AclDel(0), new AclDel(1)),
+                fake.vpp.requests(), "no policy selects the pod any more");
+        assertEquals(Map.of("app", "batch"), fake.dataplane.pods().get("web").orElseThrow().spec().labels());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.booster.api.InvalidSpecException.class,
+                () -> fake.dataplane.pods().update(VppPodsAgainstFakeVppTest.pod("web",
+                        Veth.of("eth0", InterfaceAddress.parse("10.244.1.99/32")))));
+    }
+
+    @Test
     void aLongUidIsCutToFitTheAclTag() {
         String tag = VppPolicies.tag("0123456789-0123456789-0123456789-0123456789-0123456789-0123456789", "ingress");
         assertEquals(63, tag.length());
