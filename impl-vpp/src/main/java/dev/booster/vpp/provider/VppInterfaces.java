@@ -56,13 +56,21 @@ import java.util.function.Supplier;
  */
 public final class VppInterfaces {
 
-    /** The messages these operations send, with what VPP answers: for the client's version check at connect. */
+    /**
+     * The messages pods and counters need, with what VPP answers: for the client's version check at connect. The
+     * acl plugin's are apart ({@link #ACL_MESSAGES}): a VPP without it still serves pods.
+     */
     public static final List<VppMessageType<?>> MESSAGES = List.of(SwInterfaceDump.TYPE, AfPacketCreateV3.TYPE,
             AfPacketDelete.TYPE, TapCreateV3.TYPE, TapDeleteV2.TYPE, MemifSocketFilenameAddDelV2.TYPE,
             MemifCreateV2.TYPE, MemifDelete.TYPE, SwInterfaceSetFlags.TYPE, SwInterfaceAddDelAddress.TYPE,
             IpRouteAddDel.TYPE, CreateLoopbackInstance.TYPE, DeleteLoopback.TYPE, SwInterfaceSetUnnumbered.TYPE,
             SwInterfaceIp6EnableDisable.TYPE, SwInterfaceIp6SetLinkLocalAddress.TYPE, IpNeighborAddDel.TYPE,
-            AclAddReplace.TYPE, AclDel.TYPE, AclInterfaceSetAclList.TYPE, CliInband.TYPE);
+            CliInband.TYPE);
+
+    /** The acl plugin's messages policy needs, and what VPP answers to them. */
+    public static final List<VppMessageType<?>> ACL_MESSAGES = List.of(AclAddReplace.TYPE, AclDel.TYPE,
+            AclInterfaceSetAclList.TYPE, dev.booster.vpp.binapi.AclAddReplaceReply.TYPE,
+            dev.booster.vpp.binapi.AclDelReply.TYPE, dev.booster.vpp.binapi.AclInterfaceSetAclListReply.TYPE);
 
     /** VPP's own af_packet ring geometry, made explicit so that a VPP with other defaults behaves the same. */
     static final int AF_PACKET_FRAME_SIZE = 2048;

@@ -43,7 +43,9 @@ final class VppPolicies implements Policies {
     public long apply(PolicySet policies) {
         synchronized (dataplane.lock) {
             try {
-                install(dataplane.session(), compile(policies));
+                VppSession session = dataplane.session();
+                requireAclPlugin(session);
+                install(session, compile(policies));
             } catch (RuntimeException e) {
                 dataplane.publish(new DataplaneEvent.PolicyRejected(Instant.now(), e.getMessage()));
                 throw e;
@@ -73,6 +75,23 @@ final class VppPolicies implements Policies {
     private Map<String, Optional<PodAcls>> compile(PolicySet policies) {
         List<AclEndpoint> endpoints = dataplane.podState().attached().stream().map(VppPods.Pod::endpoint).toList();
         return new AclCompiler(policies, endpoints).compileAll();
+    }
+
+    /** Policy needs VPP's acl plugin, exactly as Booster knows its messages; the error lists what differs. */
+    private static void requireAclPlugin(VppSession session) {
+        List<String> missing = new java.util.ArrayList<>();
+        for (var type : VppInterfaces.ACL_MESSAGES) {
+            if (!session.client.supports(type)) {
+                missing.add(new dev.booster.vpp.api.MessageMismatch(type.name(), type.crc(),
+                        session.client.messageTable().crcOf(type.name())).toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new UnsupportedOperationException("policy on VPP needs its acl plugin (acl_plugin.so), which this VPP"
+                    + " lacks or has in another version: " + String.join("; ", missing) + ". Load the plugin"
+                    + " (startup.conf: plugins { plugin acl_plugin.so { enable } }); policy on the npol plugin is not"
+                    + " mapped yet");
+        }
     }
 
     /** A pod came or went: selectors may select other addresses now. */

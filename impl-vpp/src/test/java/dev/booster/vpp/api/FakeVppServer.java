@@ -94,7 +94,7 @@ public final class FakeVppServer implements AutoCloseable {
     private long nextMemifSocketId;
     private int connections;
 
-    private FakeVppServer(Path socket) {
+    private FakeVppServer(Path socket, java.util.function.Predicate<VppMessageType<?>> offered) {
         this.socket = socket;
         int next = 1;
         for (VppMessageType<?> type : VppBinapi.messages()) {
@@ -109,13 +109,18 @@ public final class FakeVppServer implements AutoCloseable {
             }
             typesById.put(assigned, type);
             idsByType.put(type, assigned);
-            table.add(new MessageTableEntry(assigned, type.nameWithCrc()));
+            if (offered.test(type)) table.add(new MessageTableEntry(assigned, type.nameWithCrc()));
         }
     }
 
     /** A fake VPP listening on {@code directory/api.sock}. */
     public static FakeVppServer start(Path directory) {
-        FakeVppServer fake = new FakeVppServer(directory.resolve("api.sock"));
+        return start(directory, type -> true);
+    }
+
+    /** A fake VPP whose table lists only the messages {@code offered} accepts (a plugin not loaded, another version). */
+    public static FakeVppServer start(Path directory, java.util.function.Predicate<VppMessageType<?>> offered) {
+        FakeVppServer fake = new FakeVppServer(directory.resolve("api.sock"), offered);
         fake.listen();
         return fake;
     }

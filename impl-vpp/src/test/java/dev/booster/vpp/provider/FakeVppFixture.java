@@ -19,7 +19,12 @@ final class FakeVppFixture implements AutoCloseable {
     final LinkedBlockingQueue<DataplaneEvent> events = new LinkedBlockingQueue<>();
 
     FakeVppFixture(Path directory) {
-        vpp = FakeVppServer.start(directory);
+        this(directory, type -> true);
+    }
+
+    /** On a VPP whose table has only the messages {@code offered} accepts. */
+    FakeVppFixture(Path directory, java.util.function.Predicate<dev.booster.vpp.api.codec.VppMessageType<?>> offered) {
+        vpp = FakeVppServer.start(directory, offered);
         VppClientOptions options = VppClientOptions.builder().socket(vpp.socket()).requestTimeout(Duration.ofSeconds(5))
                 .require(VppDataplane.MESSAGES).build();
         dataplane = new VppDataplane(VppApiClient.connect(options), () -> VppApiClient.connect(options),

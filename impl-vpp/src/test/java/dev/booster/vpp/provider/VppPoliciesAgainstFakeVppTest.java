@@ -129,6 +129,24 @@ class VppPoliciesAgainstFakeVppTest {
     }
 
     @Test
+    void withoutTheAclPluginPodsWorkAndPolicySaysWhatIsMissing(@TempDir Path elsewhere) throws Exception {
+        try (FakeVppFixture noAcl = new FakeVppFixture(elsewhere, type -> !type.name().startsWith("acl_"))) {
+            noAcl.dataplane.pods().attach(VppPodsAgainstFakeVppTest.pod("web",
+                    Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32"))));
+            noAcl.vpp.clearRequests();
+            UnsupportedOperationException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnsupportedOperationException.class, () -> noAcl.dataplane.policies().apply(PolicySet.of(
+                            NetworkPolicy.of("default", "deny-all", NetworkPolicySpec.of(LabelSelector.ALL, List.of(),
+                                    List.of(), List.of())))));
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("acl_add_replace")
+                    && refused.getMessage().contains("acl_plugin.so"), refused.getMessage());
+            assertEquals(List.of(), noAcl.vpp.requests());
+            assertEquals(0, noAcl.dataplane.policies().generation());
+            assertEquals(PolicySet.EMPTY, noAcl.dataplane.policies().current());
+        }
+    }
+
+    @Test
     void aLongUidIsCutToFitTheAclTag() {
         String tag = VppPolicies.tag("0123456789-0123456789-0123456789-0123456789-0123456789-0123456789", "ingress");
         assertEquals(63, tag.length());
