@@ -13,6 +13,8 @@ import dev.booster.api.tunnel.Tunnels;
 import dev.booster.vpp.api.VppApiClient;
 import dev.booster.vpp.api.VppApiException;
 import dev.booster.vpp.api.codec.VppMessageType;
+import dev.booster.vpp.binapi.IfStatusFlags;
+import dev.booster.vpp.binapi.SwInterfaceEvent;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +30,9 @@ import java.util.function.Supplier;
  * counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
  * desired state: when VPP goes away (stopped, restarted) this publishes {@link DataplaneEvent.BackendLost},
  * reconnects with exponential backoff, makes every pod's VPP side and every ACL again on the new VPP and publishes
- * {@link DataplaneEvent.BackendRestored}. What is not mapped onto VPP yet throws, saying why.
+ * {@link DataplaneEvent.BackendRestored}. A pod interface whose link goes up or down (a memif's peer connecting, a
+ * veth's pod end going down) is {@link DataplaneEvent.InterfaceStateChanged}, named by its host name as on the
+ * engine's backends. What is not mapped onto VPP yet throws, saying why.
  */
 public final class VppDataplane implements Dataplane {
 
@@ -74,7 +78,14 @@ public final class VppDataplane implements Dataplane {
         this.pods = new VppPods(this, host);
         this.policies = new VppPolicies(this);
         this.stats = new VppStats(this);
-        use(new VppSession(first));
+        VppSession session = new VppSession(first);
+        try {
+            watchInterfaces(session);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        use(session);
     }
 
     @Override
@@ -200,6 +211,22 @@ public final class VppDataplane implements Dataplane {
         }
     }
 
+    /** Pod interfaces' link state, as VPP reports it, becomes {@link DataplaneEvent.InterfaceStateChanged}. */
+    private void watchInterfaces(VppSession next) {
+        next.client.subscribe(SwInterfaceEvent.TYPE, this::interfaceEvent);
+        next.interfaces.watchInterfaceEvents();
+    }
+
+    private void interfaceEvent(SwInterfaceEvent event) {
+        if (event.deleted()) return;
+        boolean up = event.flags().has(IfStatusFlags.IF_STATUS_API_FLAG_LINK_UP);
+        String hostName;
+        synchronized (lock) {
+            hostName = pods.linkChanged((int) event.swIfIndex(), up);
+        }
+        if (hostName != null) publish(new DataplaneEvent.InterfaceStateChanged(Instant.now(), hostName, up));
+    }
+
     private void use(VppSession next) {
         session = next;
         next.client.whenDisconnected().whenComplete((ignored, lost) -> {
@@ -239,6 +266,7 @@ public final class VppDataplane implements Dataplane {
                         return;
                     }
                     VppSession next = new VppSession(client);
+                    watchInterfaces(next);
                     pods.reprogram(next);
                     policies.reinstall(next);
                     reconnector = null;

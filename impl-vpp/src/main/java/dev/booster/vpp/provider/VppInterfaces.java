@@ -65,7 +65,7 @@ public final class VppInterfaces {
             MemifCreateV2.TYPE, MemifDelete.TYPE, SwInterfaceSetFlags.TYPE, SwInterfaceAddDelAddress.TYPE,
             IpRouteAddDel.TYPE, CreateLoopbackInstance.TYPE, DeleteLoopback.TYPE, SwInterfaceSetUnnumbered.TYPE,
             SwInterfaceIp6EnableDisable.TYPE, SwInterfaceIp6SetLinkLocalAddress.TYPE, IpNeighborAddDel.TYPE,
-            CliInband.TYPE);
+            CliInband.TYPE, dev.booster.vpp.binapi.WantInterfaceEvents.TYPE, dev.booster.vpp.binapi.SwInterfaceEvent.TYPE);
 
     /** The acl plugin's messages policy needs, and what VPP answers to them. */
     public static final List<VppMessageType<?>> ACL_MESSAGES = List.of(AclAddReplace.TYPE, AclDel.TYPE,
@@ -310,6 +310,12 @@ public final class VppInterfaces {
         all.addAll(output);
         request("bind ACLs " + input + " (input), " + output + " (output) to interface " + swIfIndex,
                 () -> vpp.call(new AclInterfaceSetAclList(Integer.toUnsignedLong(swIfIndex), input.size(), all)));
+    }
+
+    /** Asks VPP to send this client {@code sw_interface_event}s (admin and link state changes, deletions). */
+    public void watchInterfaceEvents() {
+        request("register for interface events", () -> vpp.call(new dev.booster.vpp.binapi.WantInterfaceEvents(1,
+                ProcessHandle.current().pid())));
     }
 
     /** Runs a debug CLI command through the API ({@code cli_inband}); its output. */

@@ -59,6 +59,8 @@ final class VppPods implements Pods {
         final MacAddress podMac;
         final int tapId;
         int swIfIndex = -1;
+        /** The link state VPP last reported; null before its first report. */
+        Boolean linkUp;
         /** What takes back each step VPP did for this interface in the current session, last step on top. */
         final java.util.ArrayDeque<Runnable> undo = new java.util.ArrayDeque<>();
 
@@ -219,11 +221,28 @@ final class VppPods implements Pods {
         return List.copyOf(pods.values());
     }
 
+    /**
+     * Notes that VPP reported interface {@code swIfIndex}'s link {@code up}: the pod interface's host name when that
+     * is a change of a pod interface, else null.
+     */
+    String linkChanged(int swIfIndex, boolean up) {
+        for (Pod pod : pods.values()) {
+            for (PodInterface i : pod.interfaces) {
+                if (i.swIfIndex != swIfIndex) continue;
+                if (Boolean.valueOf(up).equals(i.linkUp)) return null;
+                i.linkUp = up;
+                return i.hostName;
+            }
+        }
+        return null;
+    }
+
     /** Makes every pod's VPP side again on a VPP that lost it (a restart); the host side survived. */
     void reprogram(VppSession session) {
         for (Pod pod : pods.values()) {
             for (PodInterface i : pod.interfaces) {
                 i.swIfIndex = -1;
+                i.linkUp = null;
                 i.undo.clear(); // the old VPP's objects died with it
                 // A tap's pod end died with VPP; program makes and configures it again, as at attach.
                 program(session, pod.spec, i);

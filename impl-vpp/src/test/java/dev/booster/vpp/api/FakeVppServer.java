@@ -157,6 +157,16 @@ public final class FakeVppServer implements AutoCloseable {
         counters.computeIfAbsent(swIfIndex, i -> new ConcurrentHashMap<>()).put(counter, value);
     }
 
+    /** Sends {@code event} (a message without context, e.g. {@code sw_interface_event}) to the connected client. */
+    public <E extends VppMessage> void sendEvent(VppMessageType<E> type, E event) throws IOException {
+        byte[] body = type.encode(event, new VppMessageHeader(idsByType.get(type), 1, 0));
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_SIZE + body.length);
+        frame.putLong(0).putInt(body.length).putInt(0).put(body).flip();
+        synchronized (this) {
+            while (frame.hasRemaining()) client.write(frame);
+        }
+    }
+
     /** How many clients have connected so far. */
     public synchronized int connections() {
         return connections;

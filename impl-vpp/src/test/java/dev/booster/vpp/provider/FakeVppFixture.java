@@ -5,7 +5,10 @@ import dev.booster.vpp.api.FakeVppServer;
 import dev.booster.vpp.api.VppApiClient;
 import dev.booster.vpp.api.VppClientOptions;
 
+import dev.booster.vpp.binapi.WantInterfaceEvents;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,14 @@ final class FakeVppFixture implements AutoCloseable {
         dataplane = new VppDataplane(VppApiClient.connect(options), () -> VppApiClient.connect(options),
                 new VppDataplane.Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), host);
         dataplane.subscribe(events::add);
+        if (!vpp.requests().equals(List.of(WATCH_INTERFACES))) {
+            throw new AssertionError("the dataplane's first request is not want_interface_events: " + vpp.requests());
+        }
+        vpp.clearRequests();
     }
+
+    /** What the dataplane asks first of every VPP it connects to. */
+    static final WantInterfaceEvents WATCH_INTERFACES = new WantInterfaceEvents(1, ProcessHandle.current().pid());
 
     /** The next event of {@code type}, skipping others; fails after 5 seconds. */
     <E extends DataplaneEvent> E awaitEvent(Class<E> type) throws InterruptedException {

@@ -90,6 +90,8 @@ class VppPodsAgainstFakeVppTest {
         dataplane = new VppDataplane(VppApiClient.connect(options), () -> VppApiClient.connect(options),
                 new VppDataplane.Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), host);
         dataplane.subscribe(events::add);
+        assertEquals(List.of(FakeVppFixture.WATCH_INTERFACES), vpp.requests());
+        vpp.clearRequests();
     }
 
     @AfterEach
@@ -198,6 +200,31 @@ class VppPodsAgainstFakeVppTest {
                 neighbor(false, 1, "10.244.1.20", "02:00:00:00:00:0a"),
                 new MemifDelete(1),
                 new MemifSocketFilenameAddDelV2(false, 1, "")), vpp.requests());
+    }
+
+    @Test
+    void aPodInterfacesLinkChangesBecomeEventsOncePerChange() throws Exception {
+        Memif memif = Memif.of("app0", "/run/vpp/app.sock", InterfaceAddress.parse("10.244.1.20/32"));
+        dataplane.pods().attach(pod("app", memif));
+        assertInstanceOf(DataplaneEvent.PodAttached.class, events.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+        long pid = ProcessHandle.current().pid();
+        dev.booster.vpp.binapi.IfStatusFlags adminUp = dev.booster.vpp.binapi.IfStatusFlags.IF_STATUS_API_FLAG_ADMIN_UP;
+        dev.booster.vpp.binapi.IfStatusFlags linkUp = adminUp.with(dev.booster.vpp.binapi.IfStatusFlags.IF_STATUS_API_FLAG_LINK_UP);
+        var event = dev.booster.vpp.binapi.SwInterfaceEvent.TYPE;
+        vpp.sendEvent(event, new dev.booster.vpp.binapi.SwInterfaceEvent(pid, 1, linkUp, false));
+        vpp.sendEvent(event, new dev.booster.vpp.binapi.SwInterfaceEvent(pid, 1, linkUp, false));
+        vpp.sendEvent(event, new dev.booster.vpp.binapi.SwInterfaceEvent(pid, 2, linkUp, false)); // the loopback
+        vpp.sendEvent(event, new dev.booster.vpp.binapi.SwInterfaceEvent(pid, 1, adminUp, false));
+        assertEquals(new DataplaneEvent.InterfaceStateChanged(null, "/run/vpp/app.sock", true),
+                withoutTime(events.poll(5, java.util.concurrent.TimeUnit.SECONDS)));
+        assertEquals(new DataplaneEvent.InterfaceStateChanged(null, "/run/vpp/app.sock", false),
+                withoutTime(events.poll(5, java.util.concurrent.TimeUnit.SECONDS)));
+        assertEquals(null, events.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS), "one event per change");
+    }
+
+    private static DataplaneEvent withoutTime(DataplaneEvent event) {
+        return event instanceof DataplaneEvent.InterfaceStateChanged(var time, var name, var up)
+                ? new DataplaneEvent.InterfaceStateChanged(null, name, up) : event;
     }
 
     @Test

@@ -66,7 +66,8 @@ class VppProviderTest {
 
     @Test
     void theDataplaneConnectsSaysWhatItCannotDoYetAndReportsALostVpp() throws Exception {
-        server = TranscriptReplayServer.start(directory, TRANSCRIPT, List.of(handshake()));
+        server = TranscriptReplayServer.start(directory, TRANSCRIPT, List.of(handshake(),
+                TranscriptReplayServer.step(TRANSCRIPT, "want_interface_events").anyFieldValues()));
         try (Dataplane dataplane = new VppProvider().open(config())) {
             assertEquals("vpp", dataplane.provider());
             LinkedBlockingQueue<DataplaneEvent> events = new LinkedBlockingQueue<>();
