@@ -244,8 +244,21 @@ final class VppPods implements Pods {
                 i.swIfIndex = -1;
                 i.linkUp = null;
                 i.undo.clear(); // the old VPP's objects died with it
-                // A tap's pod end died with VPP; program makes and configures it again, as at attach.
-                program(session, pod.spec, i);
+            }
+        }
+        for (Pod pod : pods.values()) {
+            for (PodInterface i : pod.interfaces) {
+                try {
+                    // A tap's pod end died with VPP; program makes and configures it again, as at attach.
+                    program(session, pod.spec, i);
+                } catch (RuntimeException e) {
+                    if (!session.isConnected()) throw e; // VPP went away again: the caller starts over
+                    // The new VPP refuses this interface (a tap without /dev/vhost-net...): the others still go in.
+                    System.getLogger(VppPods.class.getName()).log(System.Logger.Level.WARNING, "the restarted VPP"
+                            + " refused " + pod + " " + i.field + "; it stays without VPP's side until detached: "
+                            + e.getMessage(), e);
+                    takeBack(i, new ArrayList<>());
+                }
             }
         }
     }
@@ -338,15 +351,10 @@ final class VppPods implements Pods {
     private List<RuntimeException> undo(VppSession session, Pod pod) {
         List<RuntimeException> failures = new ArrayList<>();
         for (PodInterface i : pod.interfaces.reversed()) {
-            boolean vppThere = session != null && session.isConnected();
-            while (!i.undo.isEmpty()) {
-                Runnable step = i.undo.pop();
-                if (!vppThere) continue; // VPP went away and took all of it along
-                try {
-                    step.run();
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
+            if (session != null && session.isConnected()) {
+                takeBack(i, failures);
+            } else {
+                i.undo.clear(); // VPP went away and took all of it along
             }
             i.swIfIndex = -1;
             if (i.spec instanceof Veth) {
@@ -358,6 +366,18 @@ final class VppPods implements Pods {
             }
         }
         return failures;
+    }
+
+    /** Runs the interface's undo steps, last first, each whatever the others did; failures go to {@code failures}. */
+    private static void takeBack(PodInterface i, List<RuntimeException> failures) {
+        while (!i.undo.isEmpty()) {
+            try {
+                i.undo.pop().run();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        i.swIfIndex = -1;
     }
 
     private static boolean has(InterfaceSpec spec, IpFamily family) {

@@ -137,7 +137,7 @@ final class VppPolicies implements Policies {
                 mine.acls = acls.get();
             }
             for (VppPods.PodInterface i : pod.interfaces) {
-                if (mine.boundTo.add(i.swIfIndex)) {
+                if (i.swIfIndex >= 0 && mine.boundTo.add(i.swIfIndex)) {
                     vpp.setAcls(i.swIfIndex, List.of(mine.input), List.of(mine.output));
                 }
             }

@@ -116,6 +116,26 @@ class VppReconnectAgainstFakeVppTest {
     }
 
     @Test
+    void anInterfaceTheRestartedVppRefusesDoesNotKeepTheOthersOut() throws Exception {
+        PodAttachment tapped = fake.dataplane.pods().attach(VppPodsAgainstFakeVppTest.pod("tapped",
+                dev.booster.api.pod.Tap.of("eth0", InterfaceAddress.parse("10.244.1.30/32"))));
+        PodAttachment web = fake.dataplane.pods().attach(VppPodsAgainstFakeVppTest.pod("web",
+                Veth.of("eth0", InterfaceAddress.parse("10.244.1.10/32"))));
+        fake.vpp.stop();
+        fake.awaitEvent(DataplaneEvent.BackendLost.class);
+        fake.vpp.refuseNext(dev.booster.vpp.binapi.TapCreateV3.TYPE, -11); // the new host lacks /dev/vhost-net
+        fake.vpp.clearRequests();
+        fake.vpp.restart();
+        fake.awaitEvent(DataplaneEvent.BackendRestored.class);
+        assertEquals(-1, tapped.interfaces().getFirst().index(), "the tap has no VPP side on the new VPP");
+        assertEquals(1, web.interfaces().getFirst().index());
+        assertTrue(fake.vpp.requests().contains(hostRoute(true, 1, "10.244.1.10")), fake.vpp.requests().toString());
+        tapped.detach();
+        web.detach();
+        assertEquals(List.of(), fake.dataplane.pods().list());
+    }
+
+    @Test
     void theBackendKeepsTryingWhileVppStaysAway() throws Exception {
         fake.vpp.stop();
         fake.awaitEvent(DataplaneEvent.BackendLost.class);
