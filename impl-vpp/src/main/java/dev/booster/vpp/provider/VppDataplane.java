@@ -2,59 +2,90 @@ package dev.booster.vpp.provider;
 
 import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
+import dev.booster.api.DataplaneException;
 import dev.booster.api.UnsupportedCapabilityException;
 import dev.booster.api.event.DataplaneEvent;
-import dev.booster.api.pod.AfXdp;
-import dev.booster.api.pod.InterfaceSpec;
-import dev.booster.api.pod.Memif;
-import dev.booster.api.pod.PodAttachment;
-import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Pods;
-import dev.booster.api.pod.Tap;
-import dev.booster.api.pod.Veth;
 import dev.booster.api.policy.Policies;
 import dev.booster.api.service.Services;
-import dev.booster.api.stats.DropCounter;
-import dev.booster.api.stats.InterfaceCounters;
-import dev.booster.api.stats.PolicyHitCounter;
 import dev.booster.api.stats.Stats;
 import dev.booster.api.tunnel.Tunnels;
 import dev.booster.vpp.api.VppApiClient;
+import dev.booster.vpp.api.VppApiException;
 import dev.booster.vpp.api.codec.VppMessageType;
+import dev.booster.vpp.binapi.IfStatusFlags;
+import dev.booster.vpp.binapi.SwInterfaceEvent;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The {@code vpp} dataplane: a connected, version-checked {@link VppApiClient} and the operations on it
- * ({@link #interfaces()}). What the backend does not map onto VPP yet throws, saying why.
+ * The {@code vpp} dataplane: pods ({@link VppPods}), policy on the acl plugin ({@link VppPolicies}) and interface
+ * counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
+ * desired state: when VPP goes away (stopped, restarted) this publishes {@link DataplaneEvent.BackendLost},
+ * reconnects with exponential backoff, makes every pod's VPP side and every ACL again on the new VPP and publishes
+ * {@link DataplaneEvent.BackendRestored}. A pod interface whose link goes up or down (a memif's peer connecting, a
+ * veth's pod end going down) is {@link DataplaneEvent.InterfaceStateChanged}, named by its host name as on the
+ * engine's backends. What is not mapped onto VPP yet throws, saying why.
  */
 public final class VppDataplane implements Dataplane {
 
-    /** Nothing yet: a capability is claimed once the shared conformance suite passes against a live VPP. */
+    /**
+     * Nothing yet: pods, policy and counters work against the fake VPP of the tests, but a capability is claimed
+     * once the shared conformance suite passes against a live VPP.
+     */
     static final Set<Capability> CAPABILITIES = Set.of();
 
     /** The messages this dataplane may send, checked against VPP's table at open. */
     static final List<VppMessageType<?>> MESSAGES = VppInterfaces.MESSAGES;
 
+    /** How long to wait before each reconnect attempt: {@code first}, doubling up to {@code max}. */
+    public record Backoff(Duration first, Duration max) {
+        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
     private static final System.Logger LOG = System.getLogger(VppDataplane.class.getName());
 
-    private final VppApiClient vpp;
-    private final VppInterfaces interfaces;
+    /** Guards pods, policy and the session: one VPP conversation at a time, and reconnecting waits its turn. */
+    final Object lock = new Object();
+    private final Supplier<VppApiClient> connector;
+    private final Backoff backoff;
+    private final VppPods pods;
+    private final VppPolicies policies;
+    private final VppStats stats;
     private final List<Consumer<? super DataplaneEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Events go out in order on a thread of their own: a slow listener never holds up VPP's programming. */
+    private final java.util.concurrent.ExecutorService eventDelivery = java.util.concurrent.Executors
+            .newSingleThreadExecutor(runnable -> Thread.ofPlatform().daemon().name("vpp-events").unstarted(runnable));
+    private volatile VppSession session;
+    private volatile boolean closed;
+    private Thread reconnector;
 
-    VppDataplane(VppApiClient vpp) {
-        this.vpp = vpp;
-        this.interfaces = new VppInterfaces(vpp);
-        vpp.whenDisconnected().whenComplete((ignored, lost) -> {
-            if (lost != null) {
-                publish(new DataplaneEvent.BackendLost(Instant.now(), lost.getMessage()));
-            }
-        });
+    /**
+     * @param first     the connection to use now
+     * @param connector makes a new connection after VPP went away (throws while VPP is not back)
+     * @param host      the host side of veth and tap pods
+     */
+    public VppDataplane(VppApiClient first, Supplier<VppApiClient> connector, Backoff backoff, HostLinks host) {
+        this.connector = connector;
+        this.backoff = backoff;
+        this.pods = new VppPods(this, host);
+        this.policies = new VppPolicies(this);
+        this.stats = new VppStats(this);
+        VppSession session = new VppSession(first);
+        try {
+            watchInterfaces(session);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+        use(session);
     }
 
     @Override
@@ -67,119 +98,188 @@ public final class VppDataplane implements Dataplane {
         return CAPABILITIES;
     }
 
-    /** VPP's interfaces and routes, one request each. */
+    /** VPP's interfaces and routes, one request each, on the current connection. */
     public VppInterfaces interfaces() {
-        return interfaces;
+        return session.interfaces;
     }
 
-    /** The API connection itself, for what the backend does not wrap yet. */
+    /** The current API connection, for what the backend does not wrap yet. */
     public VppApiClient client() {
-        return vpp;
+        return session.client;
     }
 
     @Override
     public Pods pods() {
-        return new UnmappedPods();
+        return pods;
     }
 
     @Override
     public Policies policies() {
-        throw new UnsupportedCapabilityException(provider(), Capability.POLICY, "compiling policy onto VPP's npol or"
-                + " acl plugin is not implemented yet");
+        return policies;
     }
 
     @Override
     public Tunnels tunnels() {
         throw new UnsupportedCapabilityException(provider(), Capability.TUNNELS, "ipip/IPsec/WireGuard tunnels through"
-                + " VPP are not implemented yet");
+                + " VPP (ipip_add_tunnel, ipsec_sa_add_del, ipsec_tunnel_protect_update, or the ikev2 plugin) are not"
+                + " mapped yet");
     }
 
     @Override
     public Services services() {
         throw new UnsupportedCapabilityException(provider(), Capability.SERVICES, "services through VPP's cnat plugin"
-                + " are not implemented yet");
+                + " (cnat_translation_update, Maglev) are not mapped yet");
     }
 
     @Override
     public Stats stats() {
-        return new UnreadStats();
+        return stats;
     }
 
-    /** Delivers {@link DataplaneEvent.BackendLost} when VPP goes away; other events are not produced yet. */
     @Override
     public Subscription subscribe(Consumer<? super DataplaneEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
+    /** Detaches every pod (VPP's side and the host's), stops reconnecting and closes the connection. */
     @Override
     public void close() {
-        vpp.close();
-    }
-
-    private void publish(DataplaneEvent event) {
-        for (Consumer<? super DataplaneEvent> listener : listeners) {
+        Thread stopping;
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            for (VppPods.Pod pod : pods.attached()) pods.detach(pod.spec().uid());
             try {
-                listener.accept(event);
+                sessionIfConnected().ifPresent(VppSession::releaseShared);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+                LOG.log(System.Logger.Level.WARNING, "could not delete the gateway loopback: " + e.getMessage(), e);
+            }
+            stopping = reconnector;
+        }
+        if (stopping != null) {
+            stopping.interrupt();
+            try {
+                stopping.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
+        session.client.close();
+        eventDelivery.shutdown(); // what was published before (the pods' PodDetached) is still delivered
     }
 
-    /** Pods are not attached through VPP yet: each interface kind says what is missing. */
-    private final class UnmappedPods implements Pods {
-        @Override
-        public PodAttachment attach(PodSpec spec) {
-            InterfaceSpec first = spec.interfaces().getFirst();
-            throw switch (first) {
-                case Veth _ -> new UnsupportedCapabilityException(provider(), Capability.VETH, "a veth pod needs"
-                        + " the host veth pair and netns plumbing (impl-afxdp has it, in dev.booster.afxdp.link; it must"
-                        + " move to a module both backends may use) before af_packet_create_v3 can serve its host end");
-                case Tap _ -> new UnsupportedCapabilityException(provider(), Capability.TAP, "tap pods"
-                        + " (tap_create_v3 into the pod's netns) are not wired to PodSpec yet, and VPP's tap needs"
-                        + " /dev/vhost-net");
-                case Memif _ -> new UnsupportedCapabilityException(provider(), Capability.MEMIF, "memif pods"
-                        + " (memif_create_v2, routes to the pod's addresses) are not wired to PodSpec yet");
-                case AfXdp _ -> new UnsupportedCapabilityException(provider(), Capability.AF_XDP_POD,
-                        "VPP's af_xdp interfaces are not mapped");
-            };
-        }
+    // ------------------------------------------------------------------------------------------ internals
 
-        @Override
-        public boolean detach(String uid) {
-            return false;
-        }
+    VppPods podState() {
+        return pods;
+    }
 
-        @Override
-        public Optional<PodAttachment> get(String uid) {
-            return Optional.empty();
-        }
+    VppPolicies policyState() {
+        return policies;
+    }
 
-        @Override
-        public List<PodAttachment> list() {
-            return List.of();
+    /** The current session; fails (saying VPP is away) while reconnecting. */
+    VppSession session() {
+        VppSession current = session;
+        if (!current.isConnected()) {
+            throw new DataplaneException("VPP is not connected (" + current.client.whenDisconnected()
+                    .handle((ok, e) -> e == null ? "closed" : e.getMessage()).getNow("?") + "); the vpp backend is"
+                    + " reconnecting and will re-apply pods and policy");
+        }
+        return current;
+    }
+
+    Optional<VppSession> sessionIfConnected() {
+        VppSession current = session;
+        return current.isConnected() ? Optional.of(current) : Optional.empty();
+    }
+
+    void publish(DataplaneEvent event) {
+        try {
+            eventDelivery.execute(() -> {
+                for (Consumer<? super DataplaneEvent> listener : listeners) {
+                    try {
+                        listener.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "event listener failed on " + event, e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the dataplane is closed: nobody is listening any more
         }
     }
 
-    /** VPP keeps its counters in its stats segment, which this backend does not read yet. */
-    private static final class UnreadStats implements Stats {
-        private static final String WHY = "the vpp backend does not read VPP's stats segment (the stats socket,"
-                + " /run/vpp/stats.sock) yet";
+    /** Pod interfaces' link state, as VPP reports it, becomes {@link DataplaneEvent.InterfaceStateChanged}. */
+    private void watchInterfaces(VppSession next) {
+        next.client.subscribe(SwInterfaceEvent.TYPE, this::interfaceEvent);
+        next.interfaces.watchInterfaceEvents();
+    }
 
-        @Override
-        public List<InterfaceCounters> interfaces() {
-            throw new UnsupportedOperationException("interface counters: " + WHY);
+    private void interfaceEvent(SwInterfaceEvent event) {
+        if (event.deleted()) return;
+        boolean up = event.flags().has(IfStatusFlags.IF_STATUS_API_FLAG_LINK_UP);
+        String hostName;
+        synchronized (lock) {
+            hostName = pods.linkChanged((int) event.swIfIndex(), up);
         }
+        if (hostName != null) publish(new DataplaneEvent.InterfaceStateChanged(Instant.now(), hostName, up));
+    }
 
-        @Override
-        public List<DropCounter> drops() {
-            throw new UnsupportedOperationException("drop counters: " + WHY);
+    private void use(VppSession next) {
+        session = next;
+        next.client.whenDisconnected().whenComplete((ignored, lost) -> {
+            if (lost != null && !closed) lost(lost.getMessage());
+        });
+    }
+
+    private void lost(String reason) {
+        publish(new DataplaneEvent.BackendLost(Instant.now(), reason));
+        synchronized (lock) {
+            if (closed) return;
+            reconnector = Thread.ofPlatform().daemon().name("vpp-reconnect").start(this::reconnect);
         }
+    }
 
-        @Override
-        public List<PolicyHitCounter> policyHits() {
-            throw new UnsupportedOperationException("policy hits: " + WHY + ", and policy is not mapped onto VPP");
+    /** Tries to connect with backoff until VPP is back (or the dataplane closes), then re-applies everything. */
+    private void reconnect() {
+        Duration delay = backoff.first();
+        while (!closed) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            VppApiClient client;
+            try {
+                client = connector.get();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "VPP is not back yet: " + e.getMessage());
+                delay = delay.multipliedBy(2).compareTo(backoff.max()) > 0 ? backoff.max() : delay.multipliedBy(2);
+                continue;
+            }
+            try {
+                synchronized (lock) {
+                    if (closed) {
+                        client.close();
+                        return;
+                    }
+                    VppSession next = new VppSession(client);
+                    watchInterfaces(next);
+                    pods.reprogram(next);
+                    policies.reinstall(next);
+                    reconnector = null;
+                    use(next);
+                }
+                publish(new DataplaneEvent.BackendRestored(Instant.now()));
+                return;
+            } catch (RuntimeException e) {
+                // VPP went away again while being re-programmed, or refused: start over on a new connection.
+                LOG.log(System.Logger.Level.WARNING, "re-applying Booster's state to VPP failed; retrying: "
+                        + e.getMessage(), e);
+                client.close();
+            }
         }
     }
 }

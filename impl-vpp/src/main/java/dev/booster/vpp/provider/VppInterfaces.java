@@ -8,8 +8,22 @@ import dev.booster.api.pod.Memif;
 import dev.booster.vpp.api.VppApiClient;
 import dev.booster.vpp.api.VppApiException;
 import dev.booster.vpp.api.VppRetvalException;
+import dev.booster.vpp.api.codec.ByteArray;
 import dev.booster.vpp.api.codec.VppMessageType;
+import dev.booster.vpp.binapi.AclAddReplace;
+import dev.booster.vpp.binapi.AclDel;
+import dev.booster.vpp.binapi.AclInterfaceSetAclList;
+import dev.booster.vpp.binapi.AclRule;
 import dev.booster.vpp.binapi.AddressUnion;
+import dev.booster.vpp.binapi.CliInband;
+import dev.booster.vpp.binapi.CreateLoopbackInstance;
+import dev.booster.vpp.binapi.DeleteLoopback;
+import dev.booster.vpp.binapi.IpNeighbor;
+import dev.booster.vpp.binapi.IpNeighborAddDel;
+import dev.booster.vpp.binapi.IpNeighborFlags;
+import dev.booster.vpp.binapi.SwInterfaceIp6EnableDisable;
+import dev.booster.vpp.binapi.SwInterfaceIp6SetLinkLocalAddress;
+import dev.booster.vpp.binapi.SwInterfaceSetUnnumbered;
 import dev.booster.vpp.binapi.AfPacketCreateV3;
 import dev.booster.vpp.binapi.AfPacketCreateV3Reply;
 import dev.booster.vpp.binapi.AfPacketDelete;
@@ -42,11 +56,21 @@ import java.util.function.Supplier;
  */
 public final class VppInterfaces {
 
-    /** The messages these operations send, with what VPP answers: for the client's version check at connect. */
+    /**
+     * The messages pods and counters need, with what VPP answers: for the client's version check at connect. The
+     * acl plugin's are apart ({@link #ACL_MESSAGES}): a VPP without it still serves pods.
+     */
     public static final List<VppMessageType<?>> MESSAGES = List.of(SwInterfaceDump.TYPE, AfPacketCreateV3.TYPE,
             AfPacketDelete.TYPE, TapCreateV3.TYPE, TapDeleteV2.TYPE, MemifSocketFilenameAddDelV2.TYPE,
             MemifCreateV2.TYPE, MemifDelete.TYPE, SwInterfaceSetFlags.TYPE, SwInterfaceAddDelAddress.TYPE,
-            IpRouteAddDel.TYPE);
+            IpRouteAddDel.TYPE, CreateLoopbackInstance.TYPE, DeleteLoopback.TYPE, SwInterfaceSetUnnumbered.TYPE,
+            SwInterfaceIp6EnableDisable.TYPE, SwInterfaceIp6SetLinkLocalAddress.TYPE, IpNeighborAddDel.TYPE,
+            CliInband.TYPE, dev.booster.vpp.binapi.WantInterfaceEvents.TYPE, dev.booster.vpp.binapi.SwInterfaceEvent.TYPE);
+
+    /** The acl plugin's messages policy needs, and what VPP answers to them. */
+    public static final List<VppMessageType<?>> ACL_MESSAGES = List.of(AclAddReplace.TYPE, AclDel.TYPE,
+            AclInterfaceSetAclList.TYPE, dev.booster.vpp.binapi.AclAddReplaceReply.TYPE,
+            dev.booster.vpp.binapi.AclDelReply.TYPE, dev.booster.vpp.binapi.AclInterfaceSetAclListReply.TYPE);
 
     /** VPP's own af_packet ring geometry, made explicit so that a VPP with other defaults behaves the same. */
     static final int AF_PACKET_FRAME_SIZE = 2048;
@@ -86,16 +110,35 @@ public final class VppInterfaces {
      * VPP's tap needs {@code /dev/vhost-net}: without it VPP answers -11 and this says so.
      */
     public int createTap(int id, dev.booster.api.net.MacAddress mac, String hostNamespace, String hostIfName) {
+        return createTap(TapCreateV3.builder().id(id).useRandomMac(false).macAddress(VppAddresses.mac(mac))
+                .hostNamespaceSet(true).hostNamespace(hostNamespace)
+                .hostIfNameSet(true).hostIfName(hostIfName).build());
+    }
+
+    /**
+     * A pod's tap: VPP's end has MAC {@code vppMac}; the pod's end, {@code spec.name()} with MAC {@code podMac}, MTU
+     * and queues of {@code spec}, is made by VPP inside the network namespace {@code hostNamespace} (a path or an
+     * {@code ip netns} name). Its addresses and routes are the caller's (VPP sets one per family and no on-link gateway).
+     */
+    public int createPodTap(int id, dev.booster.api.pod.Tap spec, String hostNamespace,
+                            dev.booster.api.net.MacAddress vppMac, dev.booster.api.net.MacAddress podMac) {
+        return createTap(TapCreateV3.builder().id(id).useRandomMac(false).macAddress(VppAddresses.mac(vppMac))
+                .numRxQueues(spec.queues()).numTxQueues(spec.queues())
+                .hostMtuSet(true).hostMtuSize(spec.mtu()).hostMacAddrSet(true).hostMacAddr(VppAddresses.mac(podMac))
+                .hostNamespaceSet(true).hostNamespace(hostNamespace)
+                .hostIfNameSet(true).hostIfName(spec.name()).build());
+    }
+
+    /** VPP's tap needs {@code /dev/vhost-net}: without it VPP answers -11 and this says so. */
+    private int createTap(TapCreateV3 request) {
         try {
-            return (int) vpp.call(TapCreateV3.builder().id(id).useRandomMac(false).macAddress(VppAddresses.mac(mac))
-                    .hostNamespaceSet(true).hostNamespace(hostNamespace)
-                    .hostIfNameSet(true).hostIfName(hostIfName).build()).swIfIndex();
+            return (int) vpp.call(request).swIfIndex();
         } catch (VppRetvalException e) {
-            throw new DataplaneException("VPP could not create tap " + hostIfName + " in netns " + hostNamespace
-                    + ": " + e.getMessage() + (e.retval() == -11 ? "; VPP's tap needs /dev/vhost-net (modprobe"
-                    + " vhost_net), else attach pods with Veth (af_packet) or Memif" : ""), e);
+            throw new DataplaneException("VPP could not create tap " + request.hostIfName() + " in netns "
+                    + request.hostNamespace() + ": " + e.getMessage() + (e.retval() == -11 ? "; VPP's tap needs"
+                    + " /dev/vhost-net (modprobe vhost_net), else attach pods with Veth (af_packet) or Memif" : ""), e);
         } catch (VppApiException e) {
-            throw new DataplaneException("VPP could not create tap " + hostIfName + ": " + e.getMessage(), e);
+            throw new DataplaneException("VPP could not create tap " + request.hostIfName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -114,14 +157,19 @@ public final class VppInterfaces {
                 () -> vpp.call(new MemifSocketFilenameAddDelV2(false, socketId, "")));
     }
 
-    /** A memif of {@code spec} on a registered socket; its sw_if_index. */
+    /** A memif of {@code spec} on a registered socket, VPP's end with the MAC {@code spec.mac()}; its sw_if_index. */
     public int createMemif(long socketId, Memif spec) {
+        return createMemif(socketId, spec, spec.mac());
+    }
+
+    /** A memif of {@code spec} on a registered socket, VPP's end with MAC {@code vppMac} (none: VPP picks); its sw_if_index. */
+    public int createMemif(long socketId, Memif spec, java.util.Optional<dev.booster.api.net.MacAddress> vppMac) {
         MemifCreateV2.Builder memif = MemifCreateV2.builder()
                 .role(spec.role() == Memif.Role.MASTER ? MemifRole.MEMIF_ROLE_API_MASTER : MemifRole.MEMIF_ROLE_API_SLAVE)
                 .mode(spec.mode() == Memif.Mode.ETHERNET ? MemifMode.MEMIF_MODE_API_ETHERNET : MemifMode.MEMIF_MODE_API_IP)
                 .rxQueues(spec.queues()).txQueues(spec.queues()).id(Integer.toUnsignedLong(spec.id()))
                 .socketId(socketId).ringSize(spec.ringSize()).bufferSize(MEMIF_BUFFER_SIZE);
-        spec.mac().ifPresent(mac -> memif.hwAddr(VppAddresses.mac(mac)));
+        vppMac.ifPresent(mac -> memif.hwAddr(VppAddresses.mac(mac)));
         spec.secret().ifPresent(secret -> memif.secret(memifSecret(spec.name(), secret)));
         return (int) request("create memif " + spec.name() + " (id " + spec.id() + ")", () -> vpp.call(memif.build()))
                 .swIfIndex();
@@ -188,6 +236,91 @@ public final class VppInterfaces {
         request((add ? "add route " : "remove route ") + destination + " via " + gateway,
                 () -> vpp.call(new IpRouteAddDel(add, false, IpRoute.builder().prefix(VppAddresses.prefix(destination))
                         .paths(List.of(path)).build())));
+    }
+
+    /** A loopback interface with MAC {@code mac} (VPP picks the instance); its sw_if_index. */
+    public int createLoopback(dev.booster.api.net.MacAddress mac) {
+        return (int) request("create a loopback interface", () -> vpp.call(new CreateLoopbackInstance(
+                VppAddresses.mac(mac), false, 0))).swIfIndex();
+    }
+
+    public void deleteLoopback(int swIfIndex) {
+        request("delete loopback " + swIfIndex, () -> vpp.call(new DeleteLoopback(Integer.toUnsignedLong(swIfIndex))));
+    }
+
+    /**
+     * Makes {@code swIfIndex} unnumbered, borrowing the addresses of {@code addressSource}: IPv4 is then enabled on it
+     * without an address of its own, as every pod interface needs (their gateway address is one and the same).
+     */
+    public void setUnnumbered(int swIfIndex, int addressSource) {
+        request("make interface " + swIfIndex + " unnumbered to " + addressSource,
+                () -> vpp.call(new SwInterfaceSetUnnumbered(Integer.toUnsignedLong(addressSource),
+                        Integer.toUnsignedLong(swIfIndex), true)));
+    }
+
+    /** Enables IPv6 on {@code swIfIndex} and gives it the link-local address {@code linkLocal}. */
+    public void enableIp6(int swIfIndex, dev.booster.api.net.Ip6Address linkLocal) {
+        request("enable IPv6 on interface " + swIfIndex,
+                () -> vpp.call(new SwInterfaceIp6EnableDisable(Integer.toUnsignedLong(swIfIndex), true)));
+        request("set link-local address " + linkLocal + " on interface " + swIfIndex,
+                () -> vpp.call(new SwInterfaceIp6SetLinkLocalAddress(Integer.toUnsignedLong(swIfIndex),
+                        new dev.booster.vpp.binapi.Ip6Address(ByteArray.copyOf(linkLocal.toBytes())))));
+    }
+
+    /** A static neighbour: {@code address} is at {@code mac} on {@code swIfIndex} (no ARP/ND needed). */
+    public void addNeighbor(int swIfIndex, IpAddress address, dev.booster.api.net.MacAddress mac) {
+        changeNeighbor(swIfIndex, address, mac, true);
+    }
+
+    public void removeNeighbor(int swIfIndex, IpAddress address, dev.booster.api.net.MacAddress mac) {
+        changeNeighbor(swIfIndex, address, mac, false);
+    }
+
+    private void changeNeighbor(int swIfIndex, IpAddress address, dev.booster.api.net.MacAddress mac, boolean add) {
+        request((add ? "add neighbour " : "remove neighbour ") + address + " on interface " + swIfIndex,
+                () -> vpp.call(new IpNeighborAddDel(add, new IpNeighbor(Integer.toUnsignedLong(swIfIndex),
+                        IpNeighborFlags.IP_API_NEIGHBOR_FLAG_STATIC, VppAddresses.mac(mac), VppAddresses.address(address)))));
+    }
+
+    /** A route to the host address {@code destination} (/32, /128) out of {@code swIfIndex}, the address its own next hop. */
+    public void addHostRoute(IpAddress destination, int swIfIndex) {
+        addRoute(new IpPrefix(destination, destination.family().bits()), destination, swIfIndex);
+    }
+
+    public void removeHostRoute(IpAddress destination, int swIfIndex) {
+        removeRoute(new IpPrefix(destination, destination.family().bits()), destination, swIfIndex);
+    }
+
+    /** Creates ACL {@code rules} (aclIndex {@link #NONE}) or replaces ACL {@code aclIndex}'s rules; the ACL's index. */
+    public long replaceAcl(long aclIndex, String tag, List<AclRule> rules) {
+        return request((aclIndex == NONE ? "create ACL " : "replace ACL " + aclIndex + " ") + tag,
+                () -> vpp.call(new AclAddReplace(aclIndex, tag, rules))).aclIndex();
+    }
+
+    public void deleteAcl(long aclIndex) {
+        request("delete ACL " + aclIndex, () -> vpp.call(new AclDel(aclIndex)));
+    }
+
+    /**
+     * Binds ACLs to {@code swIfIndex}: {@code input} to packets VPP receives on it, {@code output} to packets it
+     * sends out of it; empty lists unbind.
+     */
+    public void setAcls(int swIfIndex, List<Long> input, List<Long> output) {
+        List<Long> all = new java.util.ArrayList<>(input);
+        all.addAll(output);
+        request("bind ACLs " + input + " (input), " + output + " (output) to interface " + swIfIndex,
+                () -> vpp.call(new AclInterfaceSetAclList(Integer.toUnsignedLong(swIfIndex), input.size(), all)));
+    }
+
+    /** Asks VPP to send this client {@code sw_interface_event}s (admin and link state changes, deletions). */
+    public void watchInterfaceEvents() {
+        request("register for interface events", () -> vpp.call(new dev.booster.vpp.binapi.WantInterfaceEvents(1,
+                ProcessHandle.current().pid())));
+    }
+
+    /** Runs a debug CLI command through the API ({@code cli_inband}); its output. */
+    public String cli(String command) {
+        return request("run '" + command + "'", () -> vpp.call(new CliInband(command))).reply();
     }
 
     private static <T> T request(String what, Supplier<T> request) {

@@ -4,6 +4,7 @@ import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.DataplaneException;
+import dev.booster.afxdp.link.IpLinkManager;
 import dev.booster.spi.Availability;
 import dev.booster.spi.DataplaneProvider;
 import dev.booster.vpp.api.VppApiClient;
@@ -19,9 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * Provider {@code vpp}: a running FD.io VPP does the packet work, driven through its binary API (as Calico/VPP
- * drives it with govpp). A skeleton so far: it connects, checks VPP's API version and offers the interface and
- * route operations ({@link VppInterfaces}); pods, policy, tunnels, services and counters are not mapped onto VPP
- * yet, so it claims no capability and ranks below {@code memory}: nobody gets it without asking for it by name.
+ * drives it with govpp): pods (veth through af_packet, tap, memif), policy on the acl plugin, interface counters,
+ * and reconnecting after a VPP restart. Tunnels and services are not mapped onto VPP yet, and nothing has run
+ * against a live VPP's shared conformance suite, so it claims no capability and ranks below {@code memory}: nobody
+ * gets it without asking for it by name.
  */
 public final class VppProvider implements DataplaneProvider {
 
@@ -86,9 +88,11 @@ public final class VppProvider implements DataplaneProvider {
     @Override
     public Dataplane open(DataplaneConfig config) {
         VppOptions options = VppOptions.from(config);
+        VppClientOptions clientOptions = VppClientOptions.builder().socket(options.socket())
+                .clientName("booster-" + config.nodeName()).require(VppDataplane.MESSAGES).build();
         try {
-            return new VppDataplane(VppApiClient.connect(VppClientOptions.builder().socket(options.socket())
-                    .clientName("booster-" + config.nodeName()).require(VppDataplane.MESSAGES).build()));
+            return new VppDataplane(VppApiClient.connect(clientOptions), () -> VppApiClient.connect(clientOptions),
+                    VppDataplane.Backoff.DEFAULT, new IpHostLinks(new IpLinkManager()));
         } catch (VppApiException e) {
             throw new DataplaneException("provider '" + NAME + "' cannot use VPP at " + options.socket() + ": "
                     + e.getMessage(), e);
