@@ -55,13 +55,32 @@ final class EngineTunnels implements Tunnels {
         Installed old = byNode.get(spec.remoteNode());
         if (old != null && old.spec().equals(spec)) return;
         check(spec);
-        Installed now = install(spec);
-        if (old != null) {
+        boolean keep = old != null && old.tunnel() >= 0 && sameTunnel(old.spec(), spec);
+        Installed now = keep ? reroute(old, spec) : install(spec);
+        if (!keep && old != null) {
             for (IpPrefix cidr : old.spec().remotePodCidrs()) if (!spec.remotePodCidrs().contains(cidr)) engine.removeRoute(cidr);
             retire(old);
         }
         byNode.put(spec.remoteNode(), now);
         uplink.acceptTunnelTraffic(localAddresses());
+    }
+
+    /**
+     * Whether {@code b} is the same engine tunnel as {@code a} with other pod CIDRs: then the tunnel (and its SAs, whose
+     * sequence numbers and replay windows must go on: made anew from the same static key they would restart at 1,
+     * which the peer's replay window refuses) stays, only routes change.
+     */
+    private static boolean sameTunnel(TunnelSpec a, TunnelSpec b) {
+        return a.localAddress().equals(b.localAddress()) && a.remoteAddress().equals(b.remoteAddress()) && a.vni() == b.vni()
+                && a.protection() == b.protection() && a.keyExchange() == b.keyExchange() && a.key().equals(b.key())
+                && (a.encapsulation() == b.encapsulation() || a.protection() != Protection.NONE); // with ESP, none = ipip
+    }
+
+    /** The installed tunnel with {@code spec}'s pod CIDRs routed into it and the others removed. */
+    private Installed reroute(Installed old, TunnelSpec spec) {
+        for (IpPrefix cidr : spec.remotePodCidrs()) engine.addTunnelRoute(cidr, old.tunnel());
+        for (IpPrefix cidr : old.spec().remotePodCidrs()) if (!spec.remotePodCidrs().contains(cidr)) engine.removeRoute(cidr);
+        return new Installed(spec, old.tunnel(), old.sink());
     }
 
     @Override

@@ -25,6 +25,10 @@ import java.util.Arrays;
  * never a reserved SPI below 256) then the key and the 4-byte salt. So node A's outbound SA is node B's inbound SA,
  * and no key and nonce is ever used in both directions (AES-GCM must never see a nonce twice under one key; both
  * directions start their sequence numbers, the IVs, at 1).
+ *
+ * <p>Static keys have no rekeying: a node whose dataplane restarts begins its sequence numbers at 1 again, which the
+ * peer's replay window refuses as replays until the peer's tunnel is put anew (with another key, or removed and put).
+ * Operators who need restarts without that step use IKEv2.
  */
 final class StaticEspKeys {
     private static final byte[] SALT = "booster static esp v1".getBytes(StandardCharsets.US_ASCII);

@@ -260,15 +260,15 @@ class TunnelsTest {
     }
 
     @Test
-    void aTunnelInsideATunnelIsNotFollowed() {
+    void aTunnelDeliversToLocalPodsOnlyAndIsNotFollowedTwice() {
         a.dataplane.tunnels().put(spec("b", "192.168.50.1", "192.168.50.2", "10.2.0.0/24", Encapsulation.IPIP, 0, Protection.NONE, Optional.empty()));
         byte[] twice = ipip("192.168.50.2", "192.168.50.1", ipip("192.168.50.2", "192.168.50.1", toA1()));
-        a.uplink.inject(twice);
+        byte[] relay = ipip("192.168.50.2", "192.168.50.1", FrameBuilder.ip("10.2.0.10", "8.8.8.8").udp(1, 53, 8).build());
+        a.uplink.inject(twice, relay);
         a.run();
         assertTrue(a1.drain().isEmpty());
-        assertEquals(0, a.engine.drops(DropReason.TUNNEL_UNKNOWN_PEER));
-        // The inner IP-in-IP packet is routed like any other: to the node address, which is no pod: the default route.
-        assertEquals(1, a.uplink.drain().size() + a.engine.totals().drops());
+        assertTrue(a.uplink.drain().isEmpty(), "the node relays nothing a peer sends it onwards");
+        assertEquals(2, a.engine.drops(DropReason.NOT_FOR_US));
     }
 
     // ---- MTU -----------------------------------------------------------------------------------------------------
@@ -437,6 +437,23 @@ class TunnelsTest {
     }
 
     // ---- replacing, removing, refusing ---------------------------------------------------------------------------
+
+    @Test
+    void reputtingAnEspTunnelWithOtherCidrsKeepsItsSasAndSequenceNumbers() {
+        connect(Encapsulation.IPIP, 0, Protection.IPSEC_ESP_AES_GCM_128, false);
+        byte[] sent = fromA1("10.2.0.10", 8);
+        across(sent);
+        assertDelivered(sent);
+        TunnelSpec wider = new TunnelSpec("b", IpAddress.parse("192.168.50.1"), IpAddress.parse("192.168.50.2"),
+                List.of(IpPrefix.parse("10.2.0.0/24"), IpPrefix.parse("10.2.1.0/24")), Encapsulation.NONE, 0,
+                Protection.IPSEC_ESP_AES_GCM_128, KeyExchange.STATIC, Optional.of(keyOf(Protection.IPSEC_ESP_AES_GCM_128)));
+        a.dataplane.tunnels().put(wider);
+        byte[] out = across(sent);
+        assertEquals(2, ByteBuffer.wrap(out, 38, 4).getInt(), "the same SA goes on: sequence number 2");
+        assertDelivered(sent);
+        assertEquals(50, u8(sendFromA(fromA1("10.2.1.7", 8)), 23), "the added CIDR goes into the tunnel");
+        assertEquals(1, countTunnels(a));
+    }
 
     @Test
     void replacingATunnelSwitchesItsRoutesAndRemovingItWithdrawsThem() {
