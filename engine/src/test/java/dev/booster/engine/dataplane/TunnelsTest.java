@@ -271,6 +271,25 @@ class TunnelsTest {
         assertEquals(2, a.engine.drops(DropReason.NOT_FOR_US));
     }
 
+    @Test
+    void podPolicyAppliesToTunnelledTrafficAsToAnyFromOutside() {
+        connect(Encapsulation.VXLAN, 11, Protection.NONE, false);
+        b.dataplane.policies().apply(dev.booster.api.policy.PolicySet.of(dev.booster.api.policy.NetworkPolicy.of("shop", "b1-in",
+                dev.booster.api.policy.NetworkPolicySpec.of(dev.booster.api.policy.LabelSelector.matchLabels(java.util.Map.of("app", "b1")),
+                        List.of(dev.booster.api.policy.PolicyType.INGRESS),
+                        List.of(dev.booster.api.policy.IngressRule.allow(
+                                List.of(dev.booster.api.policy.NetworkPolicyPeer.ipBlock(dev.booster.api.policy.IpBlock.of("10.1.0.0/24"))),
+                                List.of(dev.booster.api.policy.NetworkPolicyPort.udp(5353)))),
+                        List.of()))));
+        byte[] allowed = fromA1("10.2.0.10", 8);
+        across(allowed);
+        assertDelivered(allowed);
+        byte[] denied = FrameBuilder.ip("10.1.0.10", "10.2.0.10").from(TunnelNode.podMac("a1")).to(GW).udp(40000, 9999, 8).build();
+        across(denied);
+        assertTrue(b1.drain().isEmpty());
+        assertEquals(1, b.engine.drops(DropReason.POLICY_DENY), "b1's ingress rules judged the unwrapped packet");
+    }
+
     // ---- MTU -----------------------------------------------------------------------------------------------------
 
     @Test
