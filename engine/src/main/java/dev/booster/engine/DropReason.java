@@ -1,5 +1,7 @@
 package dev.booster.engine;
 
+import dev.booster.ipsec.EspDrop;
+
 import java.util.Locale;
 
 /** Why the engine dropped a packet. {@link #reasonName()} is the stable name counters and traces show. */
@@ -37,7 +39,7 @@ public enum DropReason {
     VXLAN_BAD_VNI,
     /** An ESP-protected tunnel has no outbound SA yet (keys not installed). */
     ESP_NO_SA,
-    // The ESP module's refusals (dev.booster.ipsec.EspDrop), one each, named esp-<reason>.
+    // The ESP module's refusals (EspDrop), one each, named esp-<reason>.
     ESP_TRUNCATED,
     ESP_BAD_SPI,
     ESP_REPLAY,
@@ -55,10 +57,10 @@ public enum DropReason {
     GRAPH_LOOP;
 
     private static final DropReason[] BY_ORDINAL = values();
-    private static final DropReason[] BY_ESP_DROP = new DropReason[dev.booster.ipsec.EspDrop.values().length];
+    private static final DropReason[] BY_ESP_DROP = new DropReason[EspDrop.values().length];
 
     static {
-        for (dev.booster.ipsec.EspDrop d : dev.booster.ipsec.EspDrop.values()) BY_ESP_DROP[d.ordinal()] = valueOf("ESP_" + d.name());
+        for (EspDrop d : EspDrop.values()) BY_ESP_DROP[d.ordinal()] = valueOf("ESP_" + d.name());
     }
 
     private final String reasonName = name().toLowerCase(Locale.ROOT).replace('_', '-');
