@@ -16,14 +16,22 @@ import java.util.Map;
  * <p>Control-plane only; the {@link dev.booster.engine.Engine} serializes access.
  */
 final class AdjacencyPool {
-    /** What an adjacency is: an output interface ({@link Adjacencies#DISCARD} for a drop route) and a MAC. */
-    record Key(int iface, long mac) {
+    /**
+     * What an adjacency is: an output interface ({@link Adjacencies#DISCARD} for a drop route) and a MAC, and the
+     * tunnel whose headers go around the packet ({@link Adjacencies#NO_TUNNEL} for none).
+     */
+    record Key(int iface, long mac, int tunnel) {
         static final Key DISCARD = new Key(Adjacencies.DISCARD, 0);
+
+        Key(int iface, long mac) {
+            this(iface, mac, Adjacencies.NO_TUNNEL);
+        }
     }
 
     private final Map<Key, Integer> indexByKey = new HashMap<>();
     private int[] interfaces = new int[16];
     private long[] macs = new long[16];
+    private int[] tunnels = new int[16];
     private Key[] keys = new Key[16];
     private int[] references = new int[16];
     private int[] free = new int[16];
@@ -40,6 +48,7 @@ final class AdjacencyPool {
             index = freeCount > 0 ? free[--freeCount] : grow();
             interfaces[index] = key.iface();
             macs[index] = key.mac();
+            tunnels[index] = key.tunnel();
             keys[index] = key;
             indexByKey.put(key, index);
         }
@@ -62,7 +71,7 @@ final class AdjacencyPool {
 
     /** Every index handed out so far, free ones keeping their last meaning (a worker may still be using it). */
     Adjacencies snapshot() {
-        return Adjacencies.copyOf(interfaces, macs, size);
+        return Adjacencies.copyOf(interfaces, macs, tunnels, size);
     }
 
     private int grow() {
@@ -70,6 +79,7 @@ final class AdjacencyPool {
             int capacity = size * 2;
             interfaces = Arrays.copyOf(interfaces, capacity);
             macs = Arrays.copyOf(macs, capacity);
+            tunnels = Arrays.copyOf(tunnels, capacity);
             keys = Arrays.copyOf(keys, capacity);
             references = Arrays.copyOf(references, capacity);
             free = Arrays.copyOf(free, capacity);

@@ -14,6 +14,8 @@ import dev.booster.engine.state.Adjacencies;
 import dev.booster.engine.state.ForwardingState;
 import dev.booster.engine.state.InterfaceTable;
 import dev.booster.engine.state.LocalAddresses;
+import dev.booster.engine.state.TunnelEsp;
+import dev.booster.engine.state.TunnelTable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +48,11 @@ final class ControlModel {
     private final Map<IpPrefix, Integer> installed = new HashMap<>();
     /** FIB entries changed since the last commit: the adjacency each prefix should have, or null for none. */
     private final Map<IpPrefix, AdjacencyPool.Key> pending = new LinkedHashMap<>();
+    /** Tunnels by index; a removed tunnel leaves null, reused by a later add. */
+    private final List<TunnelConfig> tunnels = new ArrayList<>();
+    private final List<TunnelEsp> tunnelEsp = new ArrayList<>();
+    /** Tunnel indices in the order they were added: the latest tunnel to a remote address takes its packets. */
+    private final List<Integer> tunnelOrder = new ArrayList<>();
     private CompiledPolicy policy;
     private int[] policyCounterIds;
     private long version;
@@ -159,6 +166,68 @@ final class ControlModel {
         if (through != null) through.remove(prefix);
     }
 
+    int addTunnel(TunnelConfig config) {
+        if (!(require(config.uplink()) instanceof InterfaceConfig.Uplink)) {
+            throw new IllegalArgumentException("tunnel uplink #" + config.uplink() + " is not an uplink interface");
+        }
+        int t = tunnels.indexOf(null);
+        if (t < 0) {
+            t = tunnels.size();
+            tunnels.add(null);
+            tunnelEsp.add(null);
+        }
+        tunnels.set(t, config);
+        tunnelEsp.set(t, TunnelEsp.EMPTY);
+        tunnelOrder.add(t);
+        return t;
+    }
+
+    TunnelConfig requireTunnel(int t) {
+        TunnelConfig c = t >= 0 && t < tunnels.size() ? tunnels.get(t) : null;
+        if (c == null) throw new IllegalArgumentException("no tunnel #" + t);
+        return c;
+    }
+
+    TunnelEsp tunnelEsp(int t) {
+        requireTunnel(t);
+        return tunnelEsp.get(t);
+    }
+
+    void setTunnelEsp(int t, TunnelEsp esp) {
+        requireTunnel(t);
+        tunnelEsp.set(t, Objects.requireNonNull(esp, "esp"));
+    }
+
+    void removeTunnel(int t) {
+        requireTunnel(t);
+        for (Map.Entry<IpPrefix, AdjacencyPool.Key> e : routes.entrySet()) {
+            if (e.getValue().tunnel() == t) {
+                throw new IllegalStateException("route " + e.getKey() + " still leads into tunnel #" + t + "; remove its routes first");
+            }
+        }
+        tunnels.set(t, null);
+        tunnelEsp.set(t, null);
+        tunnelOrder.remove(Integer.valueOf(t));
+    }
+
+    void addTunnelRoute(IpPrefix prefix, int t) {
+        TunnelConfig c = requireTunnel(t);
+        require(c.uplink());
+        checkNotHostRoute(prefix);
+        putRoute(prefix, new AdjacencyPool.Key(c.uplink(), c.nextHop().bits(), t));
+    }
+
+    /** The static route's output interface and next hop the FIB finds for {@code address}, or null (none, a pod, a drop). */
+    AdjacencyPool.Key routeTo(IpAddress address) {
+        int adjacency = switch (address) {
+            case Ip4Address v4 -> fib4.lookup(v4.bits());
+            case Ip6Address v6 -> fib6.lookup(v6.high(), v6.low());
+        };
+        if (adjacency == Ip4Fib.MISS) return null;
+        AdjacencyPool.Key key = adjacencies.key(adjacency);
+        return key == null || key.iface() == Adjacencies.DISCARD ? null : key;
+    }
+
     /** The host route (/32, /128) of each address of a pod interface, to the pod's MAC or the learned neighbour. */
     private static Map<IpPrefix, AdjacencyPool.Key> hostRoutes(InterfaceConfig spec, int index) {
         if (!(spec instanceof InterfaceConfig.Pod pod)) return Map.of();
@@ -238,8 +307,11 @@ final class ControlModel {
                 case InterfaceConfig.Uplink up -> table.set(i, up.name(), up.port(), up.mac().bits(), PolicyEndpoint.REMOTE, false);
             }
         }
+        TunnelTable.Builder tunnelTable = TunnelTable.builder(tunnels.size());
+        for (int t : tunnelOrder) tunnelTable.set(t, tunnels.get(t), tunnelEsp.get(t));
         return new ForwardingState(++version, table.build(), adjacencies.snapshot(), fib4, fib6, policy,
-                ForwardingState.tagOf(policy.generation()), policyCounterIds.clone(), ruleByCounterId.size(), addresses);
+                ForwardingState.tagOf(policy.generation()), policyCounterIds.clone(), ruleByCounterId.size(), addresses,
+                tunnelTable.build());
     }
 
     private void addToFib(IpPrefix prefix, int adjacency) {

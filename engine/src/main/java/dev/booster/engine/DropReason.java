@@ -1,5 +1,7 @@
 package dev.booster.engine;
 
+import dev.booster.ipsec.EspDrop;
+
 import java.util.Locale;
 
 /** Why the engine dropped a packet. {@link #reasonName()} is the stable name counters and traces show. */
@@ -25,10 +27,41 @@ public enum DropReason {
     TX_FULL,
     /** No buffer was left to build a reply in. */
     NO_BUFFER,
+    /** Too big for the tunnel it was routed into (an ICMP error was sent when the packet allowed one). */
+    PACKET_TOO_BIG,
+    /** The buffer had no room in front of the packet for a tunnel's outer headers. */
+    NO_HEADROOM,
+    /** Tunnel traffic to a local tunnel address from a source that is no tunnel's remote end. */
+    TUNNEL_UNKNOWN_PEER,
+    /** Tunnel traffic whose encapsulation or protection is not its tunnel's (e.g. plain IP-in-IP on an ESP tunnel). */
+    TUNNEL_MISMATCH,
+    /** A VXLAN packet whose VNI is not its tunnel's, or without the VNI flag. */
+    VXLAN_BAD_VNI,
+    /** An ESP-protected tunnel has no outbound SA yet (keys not installed). */
+    ESP_NO_SA,
+    // The ESP module's refusals (EspDrop), one each, named esp-<reason>.
+    ESP_TRUNCATED,
+    ESP_BAD_SPI,
+    ESP_REPLAY,
+    ESP_INTEGRITY,
+    ESP_BAD_PADDING,
+    ESP_BAD_NEXT_HEADER,
+    ESP_DUMMY,
+    ESP_BAD_INNER_PACKET,
+    ESP_NO_ROOM,
+    ESP_TOO_BIG,
+    ESP_SEQUENCE_EXHAUSTED,
+    ESP_CLOSED,
+    ESP_CRYPTO_ERROR,
     /** The packet was still inside the graph after the runner's pass limit: a bug guard that should stay at 0. */
     GRAPH_LOOP;
 
     private static final DropReason[] BY_ORDINAL = values();
+    private static final DropReason[] BY_ESP_DROP = new DropReason[EspDrop.values().length];
+
+    static {
+        for (EspDrop d : EspDrop.values()) BY_ESP_DROP[d.ordinal()] = valueOf("ESP_" + d.name());
+    }
 
     private final String reasonName = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
@@ -40,6 +73,11 @@ public enum DropReason {
     /** Allocation-free inverse of {@link #ordinal()} (unlike {@code values()[i]}, which copies the array). */
     public static DropReason of(int ordinal) {
         return BY_ORDINAL[ordinal];
+    }
+
+    /** The reason for a negative result of an ESP encrypt or decrypt call ({@code EspDrop.code()}); allocation-free. */
+    public static DropReason ofEspCode(int code) {
+        return BY_ESP_DROP[-1 - code];
     }
 
     public static int count() {

@@ -1,5 +1,6 @@
 package dev.booster.engine;
 
+import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.stats.DropCounter;
@@ -15,7 +16,9 @@ import dev.booster.engine.node.StandardGraph;
 import dev.booster.engine.policy.CompiledPolicy;
 import dev.booster.engine.policy.PolicyEndpoint;
 import dev.booster.engine.policy.RuleDescriptor;
+import dev.booster.engine.state.Adjacencies;
 import dev.booster.engine.state.ForwardingState;
+import dev.booster.engine.state.TunnelEsp;
 import dev.booster.engine.state.Neighbours;
 import dev.booster.engine.state.StateHolder;
 import dev.booster.engine.trace.PacketTrace;
@@ -162,6 +165,61 @@ public final class Engine implements AutoCloseable {
         boolean removed = model.removeRoute(Objects.requireNonNull(prefix, "prefix"));
         if (removed) publish();
         return removed;
+    }
+
+    // ---- tunnels --------------------------------------------------------------------------------------------------
+
+    /** Adds a tunnel and returns its index; packets enter it through {@link #addTunnelRoute} routes. */
+    public synchronized int addTunnel(TunnelConfig config) {
+        int t = model.addTunnel(Objects.requireNonNull(config, "config"));
+        publish();
+        return t;
+    }
+
+    /** Routes {@code prefix} into tunnel {@code tunnel}; replaces an equal prefix (make before break). */
+    public synchronized void addTunnelRoute(IpPrefix prefix, int tunnel) {
+        model.addTunnelRoute(Objects.requireNonNull(prefix, "prefix"), tunnel);
+        publish();
+    }
+
+    /**
+     * Sets a tunnel's ESP state (its outbound encryptor and inbound SAs), published like every change, and returns
+     * the state it replaced. Encryptors and decryptors the new state no longer holds may be closed once
+     * {@link #awaitWorkerCaughtUp()} returned.
+     */
+    public synchronized TunnelEsp setTunnelEsp(int tunnel, TunnelEsp esp) {
+        TunnelEsp previous = model.tunnelEsp(tunnel);
+        model.setTunnelEsp(tunnel, esp);
+        publish();
+        return previous;
+    }
+
+    public synchronized TunnelEsp tunnelEsp(int tunnel) {
+        return model.tunnelEsp(tunnel);
+    }
+
+    /**
+     * Removes a tunnel whose routes were removed already ({@link #removeRoute}) and returns its last ESP state, to be
+     * closed once {@link #awaitWorkerCaughtUp()} returned.
+     *
+     * @throws IllegalStateException a route still leads into it
+     */
+    public synchronized TunnelEsp removeTunnel(int tunnel) {
+        TunnelEsp last = model.tunnelEsp(tunnel);
+        model.removeTunnel(tunnel);
+        publish();
+        return last;
+    }
+
+    /** Where the FIB sends {@code address} now: a static route's interface and next-hop MAC; empty for none, a drop, a pod or a tunnel. */
+    public synchronized Optional<NextHop> nextHop(IpAddress address) {
+        AdjacencyPool.Key key = model.routeTo(Objects.requireNonNull(address, "address"));
+        if (key == null || key.mac() == Adjacencies.LEARNED || key.tunnel() != Adjacencies.NO_TUNNEL) return Optional.empty();
+        return Optional.of(new NextHop(key.iface(), new MacAddress(key.mac()), model.get(key.iface()) instanceof InterfaceConfig.Uplink));
+    }
+
+    /** A route's output: interface index, next-hop MAC, and whether the interface is an uplink. */
+    public record NextHop(int iface, MacAddress mac, boolean uplink) {
     }
 
     // ---- policy --------------------------------------------------------------------------------------------------

@@ -34,8 +34,19 @@
  * ways, skip classification until the generation changes, when the next forward packet is classified again (a deny
  * then marks the flow so its replies are dropped too). Denied packets create no flow.
  *
+ * <h2>Tunnels</h2>
+ * A route to a remote node's pod CIDR may point to a <em>tunnel adjacency</em>: uplink, next-hop MAC and a tunnel
+ * of the state's {@link dev.booster.engine.state.TunnelTable}. Rewrite hands such packets to tunnel-encap, which
+ * checks the tunnel's inner MTU (too big: icmp-error sends "fragmentation needed"/"packet too big" with that MTU; IPv4
+ * without DF is dropped, the engine does not fragment) and writes IP-in-IP, VXLAN or ESP tunnel-mode headers into
+ * the headroom. ip4/ip6-input send what arrives from the network for a local tunnel end to tunnel-decap, which finds
+ * the tunnel by the outer source, refuses what is not of the tunnel's kind (an ESP tunnel takes only ESP), unwraps
+ * (decrypts) in place and feeds the inner packet to ip4/ip6-input as from the uplink, so pod policy applies. ESP
+ * state (encryptor, inbound SAs) is part of the published state: a key change is a new state, one volatile write.
+ * {@link dev.booster.engine.dataplane.EngineDataplane#tunnels()} maps the API's {@code TunnelSpec} onto this.
+ *
  * <h2>Not done yet</h2>
  * Several workers (needs flow handoff so both directions of a flow meet on one conntrack), reassembly (fragments are
- * dropped), VLANs, MTU checks and PMTU errors, ICMP errors as conntrack RELATED, local delivery (echo to the gateway).
+ * dropped), VLANs, MTU checks other than a tunnel's, fragmentation, ICMP errors as conntrack RELATED, local delivery (echo to the gateway).
  */
 package dev.booster.engine;

@@ -66,6 +66,57 @@ class AllocationTest {
         }
     }
 
+    @Test
+    void tunnelEncapsulationDecapsulationAndEspAllocateNothing() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeAllocationCounting(threads);
+        try (ArenaPacketBuffers buffers = new ArenaPacketBuffers(1024, 2048, 128)) {
+            TestNet.ManualClock clock = new TestNet.ManualClock();
+            Engine engine = new Engine(EngineConfig.builder().conntrackCapacity(64).clock(clock).build());
+            byte[] toA = FrameBuilder.ip("10.2.0.10", "10.0.0.1").from(NEXT_HOP).to(UPLINK_MAC).udp(53, 40000, 16).build();
+            ReplayPort a = new ReplayPort(buffers, List.of(
+                    fromA("10.2.0.10").udp(40000, 53, 16).build(),
+                    fromA("10.3.0.10").udp(40000, 53, 16).build(),
+                    fromA("10.4.0.10").udp(40000, 53, 16).build(),
+                    fromA("10.2.0.10").fragment(0x4000).udp(40000, 53, 1500).build()));
+            ReplayPort up = new ReplayPort(buffers, List.of(
+                    FrameBuilder.ip("192.168.50.2", "192.168.50.1").from(NEXT_HOP).to(UPLINK_MAC).raw(4, java.util.Arrays.copyOfRange(toA, 14, toA.length)).build(),
+                    FrameBuilder.ip("192.168.50.9", "192.168.50.1").from(NEXT_HOP).to(UPLINK_MAC).raw(4, java.util.Arrays.copyOfRange(toA, 14, toA.length)).build()));
+            engine.addInterface(new InterfaceConfig.Pod("pod-a", "a", a, List.of(IpAddress.parse("10.0.0.1")), dev.booster.engine.policy.PolicyEndpoint.REMOTE, Optional.of(MAC_A), GW));
+            int uplink = engine.addInterface(new InterfaceConfig.Uplink("uplink", up, UPLINK_MAC));
+            IpAddress local = IpAddress.parse("192.168.50.1");
+            int ipip = engine.addTunnel(new TunnelConfig(TunnelConfig.Kind.IPIP, uplink, NEXT_HOP, local, IpAddress.parse("192.168.50.2"), 0, 1480));
+            int vxlan = engine.addTunnel(new TunnelConfig(TunnelConfig.Kind.VXLAN, uplink, NEXT_HOP, local, IpAddress.parse("192.168.50.3"), 7, 1450));
+            int esp = engine.addTunnel(new TunnelConfig(TunnelConfig.Kind.ESP, uplink, NEXT_HOP, local, IpAddress.parse("192.168.50.4"), 0, 1400));
+            engine.addTunnelRoute(IpPrefix.parse("10.2.0.0/24"), ipip);
+            engine.addTunnelRoute(IpPrefix.parse("10.3.0.0/24"), vxlan);
+            engine.addTunnelRoute(IpPrefix.parse("10.4.0.0/24"), esp);
+            var sa = dev.booster.ipsec.SecurityAssociation.fromKeyMaterial(0x1000, dev.booster.ipsec.EspAlgorithm.AES_GCM_16_128, new byte[20], true,
+                    new dev.booster.ipsec.TunnelEndpoints(java.net.InetAddress.getByName("192.168.50.1"), java.net.InetAddress.getByName("192.168.50.4")));
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.booster.ipsec.EspCrypto.preferred() == dev.booster.ipsec.EspCrypto.OPENSSL,
+                    "libcrypto is missing; the JDK's AES-GCM allocates per packet");
+            engine.setTunnelEsp(esp, new dev.booster.engine.state.TunnelEsp(dev.booster.ipsec.EspEncryptor.open(sa),
+                    dev.booster.ipsec.EspInbound.of(List.of())));
+
+            run(engine, a, up, clock, 200_000);
+            long allocated = Long.MAX_VALUE;
+            for (int window = 0; window < 5 && allocated >= 4096; window++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                run(engine, a, up, clock, 200_000);
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+
+            assertTrue(allocated < 4096, "the tunnel path allocated " + allocated + " bytes for 400k packets");
+            assertTrue(engine.totals().balanced());
+            assertTrue(engine.drops(DropReason.PACKET_TOO_BIG) > 0);
+            assertTrue(engine.drops(DropReason.TUNNEL_UNKNOWN_PEER) > 0);
+            assertTrue(engine.interfaceCounters(uplink).txPackets() > 0);
+            assertTrue(engine.interfaceCounters(0).txPackets() > 0, "unwrapped packets reached the pod");
+            engine.close();
+            assertEquals(0, buffers.inUse());
+        }
+    }
+
     private static void run(Engine engine, ReplayPort a, ReplayPort b, TestNet.ManualClock clock, int packets) {
         a.receiveNext(packets);
         b.receiveNext(packets);

@@ -5,9 +5,10 @@ package dev.booster.ipsec;
  * it, one sink per tunnel (per remote node), and binds the SAs to that tunnel's encryptor and inbound table.
  *
  * <p>Calls come from a control thread (never a worker), one at a time and in order: normally the IKE daemon's
- * thread, and for the last removals the thread that stops the keying. They must not block: build the new
+ * thread, and for the last removals the thread that stops the keying. They must not block for long: build the new
  * {@link EspEncryptor} or {@link EspInbound} table, publish it to the workers and return; close what a worker no
- * longer uses later, once the workers have moved on (e.g. after their next epoch).
+ * longer uses once the workers have moved on (the engine's sink waits for that, about one vector, on the calling
+ * thread: never on a worker's).
  *
  * <p>Make-before-break (RFC 7296 §2.8): a rekey arrives as {@link #addInbound} of the new SA (from then on both the
  * old and the new inbound SA decrypt), then {@link #setOutbound} of the new SA (encrypt with it from then on), then

@@ -15,7 +15,11 @@ import java.util.Optional;
  *
  * @param remoteNode the remote node's name (the Kubernetes Node name); also the tunnel's key
  * @param vni        the VXLAN network identifier (only for {@link Encapsulation#VXLAN}, 1..16777215)
- * @param key        static key material or the IKEv2 PSK; absent iff {@code protection} is NONE
+ * @param key        static key material or the IKEv2 PSK; absent iff {@code protection} is NONE. With
+ *                   {@link KeyExchange#STATIC} both nodes get the same key ({@link Protection#keyBytes()} + 4 bytes),
+ *                   from which each direction's SPI, AES key and salt are derived with HKDF-SHA256, the direction's
+ *                   outer addresses as context ({@code "booster esp " + source + " > " + destination}): the two
+ *                   directions never share a key, and the local node's name is not needed
  */
 public record TunnelSpec(String remoteNode, IpAddress localAddress, IpAddress remoteAddress, List<IpPrefix> remotePodCidrs,
                          Encapsulation encapsulation, int vni, Protection protection, KeyExchange keyExchange,

@@ -5,6 +5,7 @@ import dev.booster.api.net.MacAddress;
 import dev.booster.api.pod.InterfaceSpec;
 import dev.booster.api.pod.PodSpec;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -52,6 +53,14 @@ public interface EngineBackend extends AutoCloseable {
      * backend whose worker always runs has nothing to do.
      */
     default void memifPortsChanged(int count) {
+    }
+
+    /**
+     * The uplink node-to-node tunnels leave through ({@link dev.booster.api.Dataplane#tunnels()}); empty (the default)
+     * for a backend without one, whose dataplane then refuses tunnels.
+     */
+    default Optional<TunnelUplink> tunnelUplink() {
+        return Optional.empty();
     }
 
     /** Releases backend-wide resources; called after every pod is detached and the engine stopped. */

@@ -36,6 +36,7 @@ import dev.booster.engine.policy.PolicyCompiler;
 import dev.booster.engine.policy.PolicyEndpoint;
 import dev.booster.engine.trace.PacketTrace;
 import dev.booster.engine.trace.TraceFilter;
+import dev.booster.ipsec.EspSaSink;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public class EngineDataplane implements Dataplane {
     private final PodsFacet podsFacet = new PodsFacet();
     private final PoliciesFacet policiesFacet = new PoliciesFacet();
     private final StatsFacet statsFacet = new StatsFacet();
+    private EngineTunnels tunnelsFacet;
     private PolicySet policySet = PolicySet.EMPTY;
     private long generation;
     /**
@@ -112,9 +114,29 @@ public class EngineDataplane implements Dataplane {
         return policiesFacet;
     }
 
+    /** Node-to-node tunnels through the backend's uplink ({@link EngineTunnels}); refused by a backend without one. */
     @Override
     public Tunnels tunnels() {
-        throw new UnsupportedCapabilityException(provider(), Capability.TUNNELS, "node-to-node tunnels are not implemented yet");
+        return tunnelsFacet();
+    }
+
+    /**
+     * The {@link EspSaSink} of the protected tunnel to {@code remoteNode}, for a key manager (IKEv2) to install and
+     * replace its SAs; empty when there is no such tunnel or it is unprotected. Replacing or removing the tunnel
+     * retires the sink (later calls are ignored).
+     */
+    public Optional<EspSaSink> espSaSink(String remoteNode) {
+        return tunnelsFacet().espSaSink(remoteNode);
+    }
+
+    private synchronized EngineTunnels tunnelsFacet() {
+        checkOpen();
+        if (tunnelsFacet == null) {
+            TunnelUplink uplink = backend.tunnelUplink().orElseThrow(() -> new UnsupportedCapabilityException(provider(), Capability.TUNNELS,
+                    "node-to-node tunnels need an uplink, and this " + provider() + " dataplane has none (afxdp: option afxdp.uplink)"));
+            tunnelsFacet = new EngineTunnels(engine, uplink);
+        }
+        return tunnelsFacet;
     }
 
     @Override
@@ -151,6 +173,7 @@ public class EngineDataplane implements Dataplane {
         if (closed) return;
         closed = true;
         try {
+            if (tunnelsFacet != null) tunnelsFacet.removeAll();
             for (PodState pod : List.copyOf(pods.values())) detachNow(pod, false);
         } finally {
             engine.close();

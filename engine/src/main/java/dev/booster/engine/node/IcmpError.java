@@ -13,8 +13,9 @@ import dev.booster.engine.state.LocalAddresses;
 import static dev.booster.engine.packet.PacketMemory.*;
 
 /**
- * Tells the sender why its packet died: ICMP Time Exceeded / Destination Unreachable (no route), or their ICMPv6
- * forms (types 3 and 1). The error is built in a fresh buffer from the packet's own pool, quoting as much of the
+ * Tells the sender why its packet died: ICMP Time Exceeded / Destination Unreachable (no route) / Fragmentation
+ * Needed (too big for a tunnel, with the tunnel's inner MTU; only for IPv4 with DF), or their ICMPv6 forms (types 3,
+ * 1 and 2, Packet Too Big). The error is built in a fresh buffer from the packet's own pool, quoting as much of the
  * packet as fits in 576 (IPv4, RFC 1812) or 1280 bytes (IPv6, RFC 4443); the original is counted as dropped and
  * freed, and its slot continues as the error through the lookup. Never in answer to an ICMP error, a non-first
  * fragment, a broadcast/multicast, or an unspecified or multicast source; rate-limited per worker.
@@ -28,6 +29,7 @@ public final class IcmpError extends PacketNode {
     private static final int IP4_MAX = 576;
     private static final int IP6_MAX = 1280;
     private static final int ICMP_HEADER = 8;
+    private static final int DONT_FRAGMENT = 0x4000;
     private static final int SUPPRESSING_FLAGS = PacketVector.F_LOCAL_ORIGIN | PacketVector.F_ICMP_ERROR
             | PacketVector.F_L2_MULTICAST | PacketVector.F_NON_FIRST_FRAGMENT;
 
@@ -53,10 +55,12 @@ public final class IcmpError extends PacketNode {
     }
 
     private static boolean eligible(PacketVector p, int s, DropReason reason) {
-        if (reason != DropReason.TTL_EXPIRED && reason != DropReason.NO_ROUTE) return false;
+        if (reason != DropReason.TTL_EXPIRED && reason != DropReason.NO_ROUTE && reason != DropReason.PACKET_TOO_BIG) return false;
         if ((p.flags[s] & SUPPRESSING_FLAGS) != 0) return false;
         long ip = p.data[s] + p.l3Offset[s];
         boolean ip6 = (p.flags[s] & PacketVector.F_IP6) != 0;
+        // IPv4 without DF may be fragmented, which the engine does not do: dropped (counted), no error to act on.
+        if (reason == DropReason.PACKET_TOO_BIG && !ip6 && (u16(ip + 6) & DONT_FRAGMENT) == 0) return false;
         boolean hasType = p.l4Offset[s] + 1 <= p.length[s];
         int type = hasType ? u8(p.data[s] + p.l4Offset[s]) : -1;
         if (ip6) {
@@ -98,7 +102,12 @@ public final class IcmpError extends PacketNode {
             put64(ip + 24, u64(original + 8));
             put64(ip + 32, u64(original + 16));
             icmp = ip + 40;
-            put8(icmp, reason == DropReason.TTL_EXPIRED ? 3 : 1);
+            put8(icmp, switch (reason) {
+                case TTL_EXPIRED -> 3;
+                case PACKET_TOO_BIG -> 2;
+                default -> 1;
+            });
+            put8(icmp + 1, 0);
         } else {
             put16(frame + 12, Ethernet.TYPE_IP4);
             long ip = frame + Ethernet.HEADER;
@@ -111,10 +120,11 @@ public final class IcmpError extends PacketNode {
             put16(ip + 10, Checksum.finish(Checksum.add(0, ip, 20)));
             icmp = ip + 20;
             put8(icmp, reason == DropReason.TTL_EXPIRED ? 11 : 3);
+            put8(icmp + 1, reason == DropReason.PACKET_TOO_BIG ? 4 : 0); // 4: fragmentation needed and DF set
         }
-        put8(icmp + 1, 0);
         put16(icmp + 2, 0);
-        put32(icmp + 4, 0);
+        // Packet too big / fragmentation needed carry the MTU of the next hop: the tunnel's inner MTU (RFC 4443, RFC 1191).
+        put32(icmp + 4, reason == DropReason.PACKET_TOO_BIG ? tunnelMtu(p, s, ctx) : 0);
         copy(original, icmp + ICMP_HEADER, quote);
         long sum = ip6 ? Checksum.ip6PseudoHeader(icmp - 40, ICMP_HEADER + quote, IpFields.ICMP6) : 0;
         put16(icmp + 2, Checksum.finish(Checksum.add(sum, icmp, ICMP_HEADER + quote)));
@@ -135,11 +145,19 @@ public final class IcmpError extends PacketNode {
         return SENT;
     }
 
+    private static int tunnelMtu(PacketVector p, int s, NodeContext ctx) {
+        return ctx.state.tunnels().innerMtu(ctx.state.adjacencies().tunnel(p.adjacency[s]));
+    }
+
     @Override
     public String describe(int code, int detail, ForwardingState state) {
         String reason = DropReason.of(detail).reasonName();
         return switch (code) {
-            case SENT -> reason + ": original dropped, sent " + (DropReason.of(detail) == DropReason.TTL_EXPIRED ? "time-exceeded" : "destination-unreachable");
+            case SENT -> reason + ": original dropped, sent " + switch (DropReason.of(detail)) {
+                case TTL_EXPIRED -> "time-exceeded";
+                case PACKET_TOO_BIG -> "packet-too-big (fragmentation needed)";
+                default -> "destination-unreachable";
+            };
             case RATE_LIMITED -> reason + ": no ICMP error (rate limited)";
             case NO_BUFFER -> reason + ": no ICMP error (no buffer)";
             default -> reason + ": no ICMP error (not allowed for this packet)";

@@ -22,23 +22,25 @@ public final class Ip4Input extends PacketNode {
 
     private final int l4;
     private final int icmpError;
+    private final int tunnelDecap;
 
     public Ip4Input(Graph.Wiring wiring) {
         super(NAME, wiring);
         l4 = wiring.index(L4Extract.NAME);
         icmpError = wiring.index(IcmpError.NAME);
+        tunnelDecap = wiring.index(TunnelDecap.NAME);
     }
 
     @Override
     public void process(Frame frame, PacketVector p, NodeContext ctx) {
         for (int i = 0; i < frame.count; i++) {
             int s = frame.slots[i];
-            p.next[s] = check(p, s);
-            ctx.trace(p, s, this, p.next[s] == l4 ? -1 : p.error[s], p.protocol[s]);
+            p.next[s] = check(p, s, ctx.state);
+            ctx.trace(p, s, this, p.next[s] == l4 || p.next[s] == tunnelDecap ? -1 : p.error[s], p.protocol[s]);
         }
     }
 
-    private int check(PacketVector p, int s) {
+    private int check(PacketVector p, int s, ForwardingState state) {
         int l3 = p.l3Offset[s];
         int available = p.length[s] - l3;
         if (available < MIN_HEADER) return drop(p, s, DropReason.TRUNCATED);
@@ -63,6 +65,10 @@ public final class Ip4Input extends PacketNode {
         int dst = u32(ip + 16);
         if (IpFields.isMulticast4(dst) || dst == 0xffff_ffff || (p.flags[s] & PacketVector.F_L2_MULTICAST) != 0) {
             return drop(p, s, DropReason.NOT_FOR_US);
+        }
+        // To a local tunnel end from the network: the node's own tunnel traffic, whatever its TTL.
+        if (state.tunnels().isLocal4(dst) && (p.flags[s] & PacketVector.F_DECAPSULATED) == 0 && !state.interfaces().isPod(p.rxInterface[s])) {
+            return tunnelDecap;
         }
         if (u8(ip + 8) <= 1) {
             p.error[s] = DropReason.TTL_EXPIRED.ordinal();

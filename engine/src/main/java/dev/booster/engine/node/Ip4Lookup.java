@@ -49,6 +49,11 @@ public final class Ip4Lookup extends PacketNode {
                 p.next[s] = drop(p, s, DropReason.DROP_ROUTE);
                 continue;
             }
+            if ((p.flags[s] & PacketVector.F_DECAPSULATED) != 0 && !interfaces.isPod(out)) {
+                // A tunnel delivers to this node's pods only: the node never relays a peer's packets onwards.
+                p.next[s] = drop(p, s, DropReason.NOT_FOR_US);
+                continue;
+            }
             p.dstEndpoint[s] = interfaces.endpoint(out);
             if ((p.flags[s] & PacketVector.F_LOCAL_ORIGIN) == 0) {
                 int rx = p.rxInterface[s];

@@ -32,25 +32,27 @@ public final class Ip6Input extends PacketNode {
     private final int l4;
     private final int nd;
     private final int icmpError;
+    private final int tunnelDecap;
 
     public Ip6Input(Graph.Wiring wiring) {
         super(NAME, wiring);
         l4 = wiring.index(L4Extract.NAME);
         nd = wiring.index(Ip6Nd.NAME);
         icmpError = wiring.index(IcmpError.NAME);
+        tunnelDecap = wiring.index(TunnelDecap.NAME);
     }
 
     @Override
     public void process(Frame frame, PacketVector p, NodeContext ctx) {
         for (int i = 0; i < frame.count; i++) {
             int s = frame.slots[i];
-            p.next[s] = check(p, s);
-            int code = p.next[s] == l4 || p.next[s] == nd ? -1 : p.error[s];
+            p.next[s] = check(p, s, ctx.state);
+            int code = p.next[s] == l4 || p.next[s] == nd || p.next[s] == tunnelDecap ? -1 : p.error[s];
             ctx.trace(p, s, this, code, p.protocol[s]);
         }
     }
 
-    private int check(PacketVector p, int s) {
+    private int check(PacketVector p, int s, ForwardingState state) {
         int l3 = p.l3Offset[s];
         int available = p.length[s] - l3;
         if (available < HEADER) return drop(p, s, DropReason.TRUNCATED);
@@ -87,6 +89,10 @@ public final class Ip6Input extends PacketNode {
         if (next == IpFields.ICMP6 && offset + 1 <= end && isNeighbourDiscovery(u8(ip + offset))) return nd;
         if (IpFields.isMulticast6(dstHigh) || IpFields.isLinkLocal6(dstHigh) || (p.flags[s] & PacketVector.F_L2_MULTICAST) != 0) {
             return drop(p, s, DropReason.NOT_FOR_US);
+        }
+        if (state.tunnels().isLocal6(dstHigh, u64(ip + 32)) && (p.flags[s] & PacketVector.F_DECAPSULATED) == 0
+                && !state.interfaces().isPod(p.rxInterface[s])) {
+            return tunnelDecap;
         }
         if (u8(ip + 7) <= 1) {
             p.error[s] = DropReason.TTL_EXPIRED.ordinal();

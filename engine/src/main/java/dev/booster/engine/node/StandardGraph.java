@@ -11,7 +11,10 @@ import dev.booster.engine.graph.Graph;
  *                                         -> l4-extract -> ip4-lookup | ip6-lookup
  *   -> conntrack-lookup -> policy-egress -> policy-ingress -> conntrack -> rewrite -> interface-output
  *
- * ip4/ip6-input (TTL expired), ip4/ip6-lookup (no route) -> icmp-error -> ip4/ip6-lookup (the error) | error-drop
+ *                                                 rewrite -> tunnel-encap -> interface-output (into a tunnel, via the uplink)
+ * ip4/ip6-input (to a local tunnel end) -> tunnel-decap -> ip4/ip6-input (the inner packet, as from the uplink)
+ * ip4/ip6-input (TTL expired), ip4/ip6-lookup (no route), tunnel-encap (too big for the tunnel)
+ *   -> icmp-error -> ip4/ip6-lookup (the error) | error-drop
  * any node -> error-drop (counted by reason, buffer freed)
  * </pre>
  */
@@ -25,6 +28,7 @@ public final class StandardGraph {
                 .add(ArpInput.NAME, ArpInput::new)
                 .add(Ip4Input.NAME, Ip4Input::new)
                 .add(Ip6Input.NAME, Ip6Input::new)
+                .add(TunnelDecap.NAME, TunnelDecap::new)
                 .add(Ip6Nd.NAME, Ip6Nd::new)
                 .add(L4Extract.NAME, L4Extract::new)
                 .add(IcmpError.NAME, IcmpError::new)
@@ -35,6 +39,7 @@ public final class StandardGraph {
                 .add(PolicyIngress.NAME, PolicyIngress::new)
                 .add(ConntrackCommit.NAME, ConntrackCommit::new)
                 .add(Rewrite.NAME, Rewrite::new)
+                .add(TunnelEncap.NAME, TunnelEncap::new)
                 .add(InterfaceOutput.NAME, wiring -> new InterfaceOutput())
                 .add(ErrorDrop.NAME, wiring -> new ErrorDrop())
                 .build(EthernetInput.NAME);

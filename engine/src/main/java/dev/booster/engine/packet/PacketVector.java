@@ -24,6 +24,8 @@ public final class PacketVector {
     public static final int F_NON_FIRST_FRAGMENT = 1 << 5;
     /** A reply of a flow decided under an older policy: policy checks the flow's original direction instead. */
     public static final int F_REVERSE_CHECK = 1 << 6;
+    /** Unwrapped from a tunnel: not unwrapped again (a tunnel inside a tunnel is refused, not followed). */
+    public static final int F_DECAPSULATED = 1 << 7;
 
     public static final int NONE = -1;
 

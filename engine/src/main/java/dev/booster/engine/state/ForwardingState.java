@@ -15,10 +15,11 @@ import dev.booster.engine.policy.CompiledPolicy;
  * @param ruleCounterIds for each rule id of {@code policy}, the index of its hit counter; counters are keyed by
  *                       what the rule is, so they survive a policy being recompiled
  * @param ruleCounters   how many hit counters exist (the largest counter id + 1)
+ * @param tunnels        the node-to-node tunnels tunnel adjacencies name, and their ESP state
  */
 public record ForwardingState(long version, InterfaceTable interfaces, Adjacencies adjacencies, Ip4Fib fib4,
                               Ip6Fib fib6, CompiledPolicy policy, int policyTag, int[] ruleCounterIds, int ruleCounters,
-                              LocalAddresses addresses) {
+                              LocalAddresses addresses, TunnelTable tunnels) {
 
     /** Conntrack tag of a flow whose forward direction the current policy denied: its replies are denied too. */
     public static final int DENIED_TAG = -1;

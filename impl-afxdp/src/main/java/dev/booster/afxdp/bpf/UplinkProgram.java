@@ -7,6 +7,7 @@ import dev.booster.afxdp.ffi.Libbpf;
 import dev.booster.afxdp.ffi.Libc;
 import dev.booster.afxdp.ffi.Libxdp;
 import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.IpPrefix;
 
@@ -29,17 +30,21 @@ import static dev.booster.afxdp.bpf.Register.R6;
 /**
  * The uplink's XDP program, assembled here (no clang): frames whose IPv4 or IPv6 destination lies in one of the pod
  * CIDRs go to the AF_XDP socket of their RX queue ({@code bpf_redirect_map(&xsks, rx_queue_index, XDP_PASS)}: a queue
- * without a socket passes); everything else, ARP and other ethertypes included, is {@code XDP_PASS}ed to the kernel,
- * so the host keeps its own networking on that interface.
+ * without a socket passes), and so does the node's tunnel traffic: IP in IP (protocol 4 or 41), ESP (50) and VXLAN
+ * (UDP to 4789; IPv4 only with a 20-byte header, IPv6 only without extension headers) to one of the local tunnel
+ * addresses. Everything else, ARP, IKE (UDP 500/4500) and other ethertypes included, is {@code XDP_PASS}ed to the
+ * kernel, so the host keeps its own networking on that interface.
  *
  * <p>Its maps are made with {@code bpf_map_create}: two LPM tries (IPv4 key: prefix length u32 + 4 address bytes;
- * IPv6: + 16 bytes) and an XSKMAP by queue index. The program hangs on a BPF link: closing this object (or the
+ * IPv6: + 16 bytes), two hashes of local tunnel addresses (4 and 16-byte keys) and an XSKMAP by queue index. The program hangs on a BPF link: closing this object (or the
  * process dying) detaches it, and with the last descriptors gone the kernel frees program and maps.
  */
 public final class UplinkProgram implements AutoCloseable {
     public static final String PROGRAM_NAME = "booster_uplink";
     /** Pod CIDRs each family's trie holds at most. */
     public static final int MAX_PREFIXES = 1024;
+    /** Local tunnel addresses each family's hash holds at most. */
+    public static final int MAX_TUNNEL_ADDRESSES = 64;
     /** XSKMAP slots: queue ids this program can redirect. */
     public static final int MAX_QUEUES = 256;
 
@@ -52,23 +57,32 @@ public final class UplinkProgram implements AutoCloseable {
     static final int IPV4_DADDR = ETH_HEADER + 16, IPV6_DADDR = ETH_HEADER + 24;
     /** Ethertypes as a little-endian u16 load of the network-order field sees them. */
     static final int ETH_P_IP_LOADED = 0x0008, ETH_P_IPV6_LOADED = 0xdd86;
+    /** UDP port 4789 (VXLAN) as a little-endian u16 load of the network-order field sees it. */
+    static final int VXLAN_PORT_LOADED = 0xb512;
+    static final int IPV4_PROTOCOL = ETH_HEADER + 9, IPV6_NEXT_HEADER = ETH_HEADER + 6;
+    static final int IPPROTO_IPIP = 4, IPPROTO_IPV6 = 41, IPPROTO_ESP = 50, IPPROTO_UDP = 17;
 
     private final Libbpf libbpf;
     private final String interfaceName;
     private final int v4Map;
     private final int v6Map;
     private final int xsksMap;
+    private final int tunnel4Map;
+    private final int tunnel6Map;
     private final int programFd;
     private final Set<IpPrefix> prefixes = new LinkedHashSet<>();
+    private final Set<IpAddress> tunnelAddresses = new LinkedHashSet<>();
     private int linkFd = -1;
     private boolean closed;
 
-    private UplinkProgram(Libbpf libbpf, String interfaceName, int v4Map, int v6Map, int xsksMap, int programFd) {
+    private UplinkProgram(Libbpf libbpf, String interfaceName, int v4Map, int v6Map, int xsksMap, int tunnel4Map, int tunnel6Map, int programFd) {
         this.libbpf = libbpf;
         this.interfaceName = interfaceName;
         this.v4Map = v4Map;
         this.v6Map = v6Map;
         this.xsksMap = xsksMap;
+        this.tunnel4Map = tunnel4Map;
+        this.tunnel6Map = tunnel6Map;
         this.programFd = programFd;
     }
 
@@ -83,16 +97,24 @@ public final class UplinkProgram implements AutoCloseable {
             fds.add(v6);
             int xsks = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_XSKMAP, "bst_uplink_xsks", 4, 4, MAX_QUEUES, 0);
             fds.add(xsks);
-            int program = libbpf.programLoad(Libbpf.BPF_PROG_TYPE_XDP, PROGRAM_NAME, "GPL", bytecode(v4, v6, xsks));
-            return new UplinkProgram(libbpf, interfaceName, v4, v6, xsks, program);
+            int tunnel4 = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_HASH, "bst_tunnel_v4", 4, 1, MAX_TUNNEL_ADDRESSES, 0);
+            fds.add(tunnel4);
+            int tunnel6 = libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_HASH, "bst_tunnel_v6", 16, 1, MAX_TUNNEL_ADDRESSES, 0);
+            fds.add(tunnel6);
+            int program = libbpf.programLoad(Libbpf.BPF_PROG_TYPE_XDP, PROGRAM_NAME, "GPL", bytecode(v4, v6, xsks, tunnel4, tunnel6));
+            return new UplinkProgram(libbpf, interfaceName, v4, v6, xsks, tunnel4, tunnel6, program);
         } catch (RuntimeException e) {
             for (int fd : fds) closeAfterFailure(fd, e);
             throw e;
         }
     }
 
-    /** The program: see the class comment. Map descriptors go into the 64-bit immediate loads. */
-    static byte[] bytecode(int v4Map, int v6Map, int xsksMap) {
+    /**
+     * The program: see the class comment. Map descriptors go into the 64-bit immediate loads. A helper call clobbers
+     * R1-R5, so after a lookup the packet pointers are read from the context again and bounds-checked anew (the
+     * verifier forgets what it knew of them).
+     */
+    static byte[] bytecode(int v4Map, int v6Map, int xsksMap, int tunnel4Map, int tunnel6Map) {
         BpfAssembler a = new BpfAssembler();
         a.mov(R6, R1)                                                  // ctx, kept across helper calls
                 .ldx(Size.W, R2, R1, XDP_MD_DATA)
@@ -113,6 +135,29 @@ public final class UplinkProgram implements AutoCloseable {
                 .loadMapFd(R1, v4Map)
                 .mov(R2, FP).add(R2, -8)
                 .call(HELPER_MAP_LOOKUP_ELEM)
+                .jmp(Condition.JNE, R0, 0, "redirect")
+                // Not a pod: tunnel traffic to a local tunnel address?
+                .ldx(Size.W, R2, R6, XDP_MD_DATA)
+                .ldx(Size.W, R3, R6, XDP_MD_DATA_END)
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV4_HEADER)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .ldx(Size.B, R5, R2, IPV4_PROTOCOL)
+                .jmp(Condition.JEQ, R5, IPPROTO_IPIP, "tunnel4")
+                .jmp(Condition.JEQ, R5, IPPROTO_IPV6, "tunnel4")
+                .jmp(Condition.JEQ, R5, IPPROTO_ESP, "tunnel4")
+                .jmp(Condition.JNE, R5, IPPROTO_UDP, "pass")
+                .ldx(Size.B, R5, R2, ETH_HEADER)
+                .jmp(Condition.JNE, R5, 0x45, "pass")                  // options before UDP: the kernel's
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV4_HEADER + 8)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .ldx(Size.H, R5, R2, ETH_HEADER + IPV4_HEADER + 2)
+                .jmp(Condition.JNE, R5, VXLAN_PORT_LOADED, "pass")
+                .label("tunnel4")
+                .ldx(Size.W, R5, R2, IPV4_DADDR)
+                .stx(Size.W, FP, -12, R5)
+                .loadMapFd(R1, tunnel4Map)
+                .mov(R2, FP).add(R2, -12)
+                .call(HELPER_MAP_LOOKUP_ELEM)
                 .jmp(Condition.JEQ, R0, 0, "pass")
                 .ja("redirect")
 
@@ -125,6 +170,27 @@ public final class UplinkProgram implements AutoCloseable {
         }
         a.loadMapFd(R1, v6Map)
                 .mov(R2, FP).add(R2, -20)
+                .call(HELPER_MAP_LOOKUP_ELEM)
+                .jmp(Condition.JNE, R0, 0, "redirect")
+                .ldx(Size.W, R2, R6, XDP_MD_DATA)
+                .ldx(Size.W, R3, R6, XDP_MD_DATA_END)
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV6_HEADER)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .ldx(Size.B, R5, R2, IPV6_NEXT_HEADER)
+                .jmp(Condition.JEQ, R5, IPPROTO_IPIP, "tunnel6")
+                .jmp(Condition.JEQ, R5, IPPROTO_IPV6, "tunnel6")
+                .jmp(Condition.JEQ, R5, IPPROTO_ESP, "tunnel6")
+                .jmp(Condition.JNE, R5, IPPROTO_UDP, "pass")
+                .mov(R4, R2).add(R4, ETH_HEADER + IPV6_HEADER + 8)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .ldx(Size.H, R5, R2, ETH_HEADER + IPV6_HEADER + 2)
+                .jmp(Condition.JNE, R5, VXLAN_PORT_LOADED, "pass")
+                .label("tunnel6");
+        for (int word = 0; word < 4; word++) {
+            a.ldx(Size.W, R5, R2, IPV6_DADDR + 4 * word).stx(Size.W, FP, -40 + 4 * word, R5);
+        }
+        a.loadMapFd(R1, tunnel6Map)
+                .mov(R2, FP).add(R2, -40)
                 .call(HELPER_MAP_LOOKUP_ELEM)
                 .jmp(Condition.JEQ, R0, 0, "pass")
 
@@ -139,6 +205,37 @@ public final class UplinkProgram implements AutoCloseable {
                 .mov(R0, XDP_PASS)
                 .exit();
         return a.assemble();
+    }
+
+    /**
+     * Sends tunnel traffic (IP in IP, ESP, VXLAN) for exactly these local addresses to Booster from now on; the rest
+     * of the traffic to them stays the kernel's.
+     */
+    public synchronized void setTunnelAddresses(Set<IpAddress> addresses) {
+        requireOpen();
+        for (IpAddress gone : List.copyOf(tunnelAddresses)) {
+            if (addresses.contains(gone)) continue;
+            int rc = libbpf.mapDelete(tunnelMapOf(gone), gone.toBytes());
+            if (rc < 0 && rc != -Errno.ENOENT) throw new NativeCallException("bpf_map_delete_elem(" + tunnelMapName(gone) + "[" + gone + "])", -rc);
+            tunnelAddresses.remove(gone);
+        }
+        for (IpAddress added : addresses) {
+            if (tunnelAddresses.contains(added)) continue;
+            libbpf.mapUpdate(tunnelMapOf(added), added.toBytes(), new byte[]{1}, Libbpf.BPF_ANY, tunnelMapName(added) + "[" + added + "]");
+            tunnelAddresses.add(added);
+        }
+    }
+
+    public synchronized Set<IpAddress> tunnelAddresses() {
+        return Set.copyOf(tunnelAddresses);
+    }
+
+    private int tunnelMapOf(IpAddress address) {
+        return address.family() == IpFamily.IPV4 ? tunnel4Map : tunnel6Map;
+    }
+
+    private static String tunnelMapName(IpAddress address) {
+        return address.family() == IpFamily.IPV4 ? "bst_tunnel_v4" : "bst_tunnel_v6";
     }
 
     /** Puts {@code socketFd} in the XSKMAP slot of {@code queue}. */
@@ -219,7 +316,7 @@ public final class UplinkProgram implements AutoCloseable {
         if (closed) return;
         closed = true;
         RuntimeException failure = null;
-        for (int fd : new int[]{linkFd, programFd, xsksMap, v6Map, v4Map}) {
+        for (int fd : new int[]{linkFd, programFd, tunnel6Map, tunnel4Map, xsksMap, v6Map, v4Map}) {
             if (fd < 0) continue;
             try {
                 Libc.close(fd);

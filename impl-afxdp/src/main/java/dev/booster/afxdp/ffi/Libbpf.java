@@ -38,6 +38,8 @@ public final class Libbpf {
 
     /** {@code enum bpf_prog_type}: BPF_PROG_TYPE_XDP. */
     public static final int BPF_PROG_TYPE_XDP = 6;
+    /** {@code enum bpf_map_type}: BPF_MAP_TYPE_HASH. */
+    public static final int BPF_MAP_TYPE_HASH = 1;
     /** {@code enum bpf_map_type}: BPF_MAP_TYPE_LPM_TRIE. */
     public static final int BPF_MAP_TYPE_LPM_TRIE = 11;
     /** {@code enum bpf_map_type}: BPF_MAP_TYPE_XSKMAP. */

@@ -24,6 +24,7 @@ import dev.booster.api.pod.Veth;
 import dev.booster.engine.Engine;
 import dev.booster.engine.dataplane.EngineBackend;
 import dev.booster.engine.dataplane.PodPort;
+import dev.booster.engine.dataplane.TunnelUplink;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,18 +87,34 @@ final class AfXdpBackend implements EngineBackend {
         return Optional.ofNullable(uplink);
     }
 
+    /** Tunnels leave through the uplink ({@code afxdp.uplink}); without one the dataplane refuses them. */
+    @Override
+    public synchronized Optional<TunnelUplink> tunnelUplink() {
+        return Optional.ofNullable(uplink);
+    }
+
     @Override
     public String provider() {
         return AfXdpProvider.NAME;
     }
 
+    /** The provider's, plus tunnels (with static-key ESP) when an uplink is configured: they leave through it. */
     @Override
     public Set<Capability> capabilities() {
-        return AfXdpProvider.CAPABILITIES;
+        if (options.uplink().isEmpty()) return AfXdpProvider.CAPABILITIES;
+        Set<Capability> all = java.util.EnumSet.copyOf(AfXdpProvider.CAPABILITIES);
+        all.add(Capability.TUNNELS);
+        all.add(Capability.IPSEC);
+        return Set.copyOf(all);
     }
 
+    /** Makes the host side in the node's namespace ({@code afxdp.netns}), where the host veth ends live. */
     @Override
     public PodPort openPort(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
+        return options.netns().supply(() -> openPortHere(pod, spec, gatewayMac));
+    }
+
+    private PodPort openPortHere(PodSpec pod, InterfaceSpec spec, MacAddress gatewayMac) {
         String field = "interfaces[" + pod.interfaces().indexOf(spec) + "]";
         if (!(spec instanceof Veth veth)) {
             // The dataplane checks capabilities before it gets here, and makes memifs itself; this keeps the backend
@@ -146,7 +163,7 @@ final class AfXdpBackend implements EngineBackend {
             }
             throw e;
         }
-        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths));
+        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths, options.netns()));
     }
 
     /**
@@ -176,7 +193,7 @@ final class AfXdpBackend implements EngineBackend {
         }
         links.setUpWithoutIpv6Addresses(Namespace.host(), host);
         XskPort port = XskPort.open(umem, host, options.socketConfig());
-        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths));
+        return register(new AfXdpPodPort(host, podMac, port, links, engine::awaitWorkerCaughtUp, this::forget, this::keepVeths, options.netns()));
     }
 
     private synchronized AfXdpPodPort register(AfXdpPodPort port) {
@@ -223,6 +240,10 @@ final class AfXdpBackend implements EngineBackend {
     /** Closes what the dataplane did not (it detaches every pod before closing the backend, so normally nothing). */
     @Override
     public void close() {
+        options.netns().run(this::closeHere);
+    }
+
+    private void closeHere() {
         List<AfXdpPodPort> left;
         AfXdpUplink openUplink;
         synchronized (this) {

@@ -30,18 +30,22 @@ import java.util.Optional;
  *       adopts them), and attaching a pod whose veth is there (same uid and interface name, so the same host-end name,
  *       and the pod end with the MAC Booster gave it) adopts it as it is instead of refusing it. Detaching a pod still
  *       deletes its veth. Default {@code false}: {@code close()} removes everything it made.</li>
+ *   <li>{@code afxdp.netns}: a network namespace's path ({@code /run/netns/NAME}) in which the dataplane makes its
+ *       host side (pods' host veth ends, the uplink's program and socket) instead of the process's own namespace:
+ *       one JVM can run several Booster nodes side by side, see {@link NodeNetns}.</li>
  *   <li>{@code afxdp.uplink}, {@code afxdp.uplink.podCidrs}, {@code afxdp.uplink.routes},
  *       {@code afxdp.uplink.gatewayMac}: the uplink, see {@link UplinkOptions}.</li>
  * </ul>
  */
-record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optional<UplinkOptions> uplink) {
+record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optional<UplinkOptions> uplink, NodeNetns netns) {
     static final String PREFIX = "afxdp.";
     static final String FRAMES = "afxdp.frames";
     static final String INTERFACES = "afxdp.interfaces";
     static final String IDLE = "afxdp.idle";
     static final String PERSISTENT_PODS = "afxdp.persistentPods";
     static final String RING_SIZE = "afxdp.ringSize";
-    static final List<String> KEYS = List.of(FRAMES, INTERFACES, RING_SIZE, IDLE, PERSISTENT_PODS);
+    static final String NETNS = "afxdp.netns";
+    static final List<String> KEYS = List.of(FRAMES, INTERFACES, RING_SIZE, IDLE, PERSISTENT_PODS, NETNS);
     static final int DEFAULT_RING_SIZE = 512;
     static final int MIN_RING_SIZE = 64;
     static final int MAX_RING_SIZE = 8192;
@@ -65,7 +69,7 @@ record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optiona
     }
 
     static AfXdpOptions defaults() {
-        return new AfXdpOptions(2 * DEFAULT_RING_SIZE, DEFAULT_INTERFACES, DEFAULT_RING_SIZE, Idle.POLL, Optional.empty());
+        return new AfXdpOptions(2 * DEFAULT_RING_SIZE, DEFAULT_INTERFACES, DEFAULT_RING_SIZE, Idle.POLL, Optional.empty(), NodeNetns.OWN);
     }
 
     static int minFrames(int ringSize) {
@@ -85,7 +89,8 @@ record AfXdpOptions(int frames, int interfaces, int ringSize, Idle idle, Optiona
         int interfaces = config.option(INTERFACES).map(v -> parseCount(INTERFACES, "number of interfaces", v, 1, MAX_INTERFACES))
                 .orElse(DEFAULT_INTERFACES);
         Idle idle = config.option(IDLE).map(AfXdpOptions::parseIdle).orElse(Idle.POLL);
-        return new AfXdpOptions(frames, interfaces, ringSize, idle, UplinkOptions.from(config));
+        NodeNetns netns = config.option(NETNS).map(v -> NodeNetns.of(NETNS, v)).orElse(NodeNetns.OWN);
+        return new AfXdpOptions(frames, interfaces, ringSize, idle, UplinkOptions.from(config), netns);
     }
 
     private static int parseCount(String key, String what, String value, int min, int max) {

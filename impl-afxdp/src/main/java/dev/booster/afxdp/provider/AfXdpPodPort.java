@@ -26,10 +26,12 @@ final class AfXdpPodPort implements PodPort {
     private final Runnable awaitWorker;
     private final Consumer<AfXdpPodPort> onClosed;
     private final BooleanSupplier keepVeth;
+    private final NodeNetns netns;
     private boolean closed;
 
     AfXdpPodPort(String hostName, MacAddress podMac, XskPort port, LinkManager links, Runnable awaitWorker, Consumer<AfXdpPodPort> onClosed,
-                 BooleanSupplier keepVeth) {
+                 BooleanSupplier keepVeth, NodeNetns netns) {
+        this.netns = netns;
         this.hostName = hostName;
         this.podMac = podMac;
         this.port = port;
@@ -67,7 +69,7 @@ final class AfXdpPodPort implements PodPort {
         // Freeing the UMEM while the worker may still be inside rx/tx would be a use after free: if it did not catch
         // up, leave socket and memory to the process's end and only take the veth away.
         if (failures.isEmpty()) attempt(failures, port::close);
-        if (!keepVeth.getAsBoolean()) attempt(failures, () -> links.deleteLink(Namespace.host(), hostName));
+        if (!keepVeth.getAsBoolean()) attempt(failures, () -> netns.run(() -> links.deleteLink(Namespace.host(), hostName)));
         onClosed.accept(this);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();

@@ -68,6 +68,11 @@ public final class AfXdpProvider implements DataplaneProvider {
     @Override
     public Dataplane open(DataplaneConfig config) {
         AfXdpOptions options = AfXdpOptions.from(config);
+        // Everything made here is made in the node's namespace (afxdp.netns); the worker thread inherits it.
+        return options.netns().supply(() -> openHere(config, options));
+    }
+
+    private static Dataplane openHere(DataplaneConfig config, AfXdpOptions options) {
         HostCheck.run().ifPresent(p -> {
             throw new DataplaneException("provider '" + NAME + "' cannot run here: " + p.reason(), p.cause().orElse(null));
         });

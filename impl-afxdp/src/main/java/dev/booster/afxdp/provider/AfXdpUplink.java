@@ -9,10 +9,13 @@ import dev.booster.afxdp.port.XskPort;
 import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.afxdp.xsk.XdpProgramMode;
 import dev.booster.api.DataplaneException;
+import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.engine.Engine;
 import dev.booster.engine.InterfaceConfig;
+import dev.booster.engine.dataplane.TunnelUplink;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,19 +35,21 @@ import java.util.Set;
  * <p>Only RX queue 0 has a socket: frames the NIC puts on other queues find no socket and go to the kernel. A veth
  * (one queue) loses nothing; a multi-queue NIC needs its flows steered to queue 0, or a socket per queue (not done).
  */
-public final class AfXdpUplink implements AutoCloseable {
+public final class AfXdpUplink implements TunnelUplink, AutoCloseable {
     private final Engine engine;
     private final UplinkProgram program;
     private final XskPort port;
     private final int index;
+    private final int mtu;
     private final List<IpPrefix> routes;
     private boolean closed;
 
-    private AfXdpUplink(Engine engine, UplinkProgram program, XskPort port, int index, List<IpPrefix> routes) {
+    private AfXdpUplink(Engine engine, UplinkProgram program, XskPort port, int index, int mtu, List<IpPrefix> routes) {
         this.engine = engine;
         this.program = program;
         this.port = port;
         this.index = index;
+        this.mtu = mtu;
         this.routes = List.copyOf(routes);
     }
 
@@ -63,7 +68,7 @@ public final class AfXdpUplink implements AutoCloseable {
             program.attach(false);
             index = engine.addInterface(new InterfaceConfig.Uplink(name, port, info.mac()));
             for (IpPrefix route : uplink.routes()) engine.addRoute(route, index, gatewayMac);
-            AfXdpUplink opened = new AfXdpUplink(engine, program, port, index, uplink.routes());
+            AfXdpUplink opened = new AfXdpUplink(engine, program, port, index, info.mtu(), uplink.routes());
             for (IpPrefix cidr : uplink.podCidrs()) opened.addPodCidr(cidr);
             return opened;
         } catch (RuntimeException e) {
@@ -115,8 +120,30 @@ public final class AfXdpUplink implements AutoCloseable {
     }
 
     /** The uplink's index in the engine (counters, routes). */
+    @Override
     public int engineIndex() {
         return index;
+    }
+
+    /** The interface's MTU when the dataplane opened. */
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    /** Has the XDP program redirect tunnel traffic (IP in IP, ESP, VXLAN) for these local addresses into Booster. */
+    @Override
+    public synchronized void acceptTunnelTraffic(Set<IpAddress> localAddresses) {
+        requireOpen();
+        try {
+            program.setTunnelAddresses(localAddresses);
+        } catch (NativeCallException e) {
+            throw new DataplaneException("uplink " + interfaceName() + ": redirecting tunnel traffic for " + localAddresses + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Set<IpAddress> tunnelAddresses() {
+        return program.tunnelAddresses();
     }
 
     XskPort port() {

@@ -86,12 +86,14 @@ class BpfAssemblerTest {
 
     @Test
     void uplinkProgramBranchesOnEthertypesAsLoadedLittleEndian() {
-        byte[] code = UplinkProgram.bytecode(3, 4, 5);
+        byte[] code = UplinkProgram.bytecode(3, 4, 5, 6, 7);
         assertEquals(0, code.length % BpfAssembler.INSTRUCTION_SIZE);
         String hex = HexFormat.of().formatHex(code);
         assertTrue(java.util.regex.Pattern.compile("^(.{16})*1505....08000000").matcher(hex).find(), "if r5 == 0x0008 (IPv4): " + hex);
         assertTrue(java.util.regex.Pattern.compile("^(.{16})*1505....86dd0000").matcher(hex).find(), "if r5 == 0xdd86 (IPv6): " + hex);
-        assertTrue(hex.contains("1811000003000000") && hex.contains("1811000004000000") && hex.contains("1811000005000000"), "all three maps");
+        assertTrue(hex.contains("1811000003000000") && hex.contains("1811000004000000") && hex.contains("1811000005000000")
+                && hex.contains("1811000006000000") && hex.contains("1811000007000000"), "all five maps");
+        assertTrue(java.util.regex.Pattern.compile("^(.{16})*5505....12b50000").matcher(hex).find(), "if r5 != 0xb512 (UDP port 4789): " + hex);
         assertTrue(hex.endsWith("b700000002000000" + "9500000000000000"), "falls back to XDP_PASS");
     }
 

@@ -4,6 +4,7 @@ import dev.booster.afxdp.ffi.Libbpf;
 import dev.booster.afxdp.ffi.NativeCallException;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
+import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,19 @@ class UplinkProgramTest {
         long mapsBefore = ProcessResources.bpfDescriptors("bpf-map");
         try (UplinkProgram program = UplinkProgram.load("lo")) {
             assertEquals(programsBefore + 1, ProcessResources.bpfDescriptors("bpf-prog"));
-            assertEquals(mapsBefore + 3, ProcessResources.bpfDescriptors("bpf-map"));
+            assertEquals(mapsBefore + 5, ProcessResources.bpfDescriptors("bpf-map"));
             assertTrue(program.addPrefix(IpPrefix.parse("10.77.0.0/16")));
             assertFalse(program.addPrefix(IpPrefix.parse("10.77.0.0/16")));
             assertTrue(program.addPrefix(IpPrefix.parse("fd00::/64")));
             assertEquals(Set.of(IpPrefix.parse("10.77.0.0/16"), IpPrefix.parse("fd00::/64")), program.prefixes());
             assertTrue(program.removePrefix(IpPrefix.parse("10.77.0.0/16")));
             assertFalse(program.removePrefix(IpPrefix.parse("10.77.0.0/16")));
+            IpAddress v4 = IpAddress.parse("192.168.77.1");
+            IpAddress v6 = IpAddress.parse("fd77::1");
+            program.setTunnelAddresses(Set.of(v4, v6));
+            assertEquals(Set.of(v4, v6), program.tunnelAddresses());
+            program.setTunnelAddresses(Set.of(v6));
+            assertEquals(Set.of(v6), program.tunnelAddresses());
         }
         assertEquals(programsBefore, ProcessResources.bpfDescriptors("bpf-prog"));
         assertEquals(mapsBefore, ProcessResources.bpfDescriptors("bpf-map"));

@@ -38,7 +38,11 @@ class AfXdpOptionsTest {
         assertTrue(idle.getMessage().contains("use poll, spin or busy"), idle.getMessage());
         InvalidSpecException typo = assertThrows(InvalidSpecException.class, () -> parse("afxdp.frame", "1024"));
         assertEquals("options.afxdp.frame", typo.field());
-        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.persistentPods, afxdp.uplink"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("known: afxdp.frames, afxdp.interfaces, afxdp.ringSize, afxdp.idle, afxdp.persistentPods, afxdp.netns, afxdp.uplink"), typo.getMessage());
+        InvalidSpecException relative = assertThrows(InvalidSpecException.class, () -> parse("afxdp.netns", "run/netns/x"));
+        assertEquals("options.afxdp.netns", relative.field());
+        InvalidSpecException missing = assertThrows(InvalidSpecException.class, () -> parse("afxdp.netns", "/run/netns/booster-no-such-ns"));
+        assertTrue(missing.getMessage().contains("ip netns add"), missing.getMessage());
         InvalidSpecException ring = assertThrows(InvalidSpecException.class, () -> parse("afxdp.ringSize", "1000"));
         assertEquals("options.afxdp.ringSize", ring.field());
         assertTrue(ring.getMessage().contains("power of two"), ring.getMessage());
