@@ -53,6 +53,8 @@ public enum DropReason {
     ESP_SEQUENCE_EXHAUSTED,
     ESP_CLOSED,
     ESP_CRYPTO_ERROR,
+    /** IKE (the zero non-ESP marker) or a keepalive on UDP 4500: the uplink program leaves those to the kernel. */
+    ESP_NOT_ESP,
     /** The packet was still inside the graph after the runner's pass limit: a bug guard that should stay at 0. */
     GRAPH_LOOP;
 
