@@ -152,7 +152,8 @@ stop_all() {
 # run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED (mean pps), DELIVERED (mean, median and best
 # second, pps), the share of a core each side got during the measurement (GEN_CPU_SHARE, SINK_CPU_SHARE; below 1 when
 # other work shared its core), LOAD (the 1-minute load average before and after the measurement) and EMPTY (the mean
-# share of empty polls of the generator and the sink, "-" for testpmd).
+# share of empty polls of the generator and the sink, "-" for testpmd) and PEAK (the best millisecond a Booster side
+# saw, in pps; "-" for testpmd ↔ testpmd).
 # Runs in this shell, so the cleanup trap knows every process it started.
 run() {
   local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
@@ -186,6 +187,10 @@ run() {
   local ge se
   ge=$(rates "$glog" empty-polls "$gr0" "$gr1"); se=$(rates "$slog" empty-polls "$sr0" "$sr1")
   EMPTY="$([ "$gen" = java ] && echo "${ge%% *}%" || echo -)/$([ "$sink" = java ] && echo "${se%% *}%" || echo -)"
+  # ... and its best millisecond: what the pair moved while both ran (the sink's count when it is Booster)
+  local peak=-
+  if [ "$sink" = java ]; then peak=$(rates "$slog" peak-1ms "$sr0" "$sr1"); elif [ "$gen" = java ]; then peak=$(rates "$glog" peak-1ms "$gr0" "$gr1"); fi
+  PEAK=${peak##* }
   GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   [ "$DELIVERED" != short ] || { say "$name: the sink reported its rate $((sr1 - sr0)) times in $MEASURE s"; tail -n 30 "$slog" >&2; return 1; }
@@ -197,10 +202,10 @@ measure() {
   local round=$1 name=$2 label=$3
   say "round $round/$ROUNDS: $label"
   if run "$name" "$4" "$5"; then
-    results+=("$round|$label|$OFFERED|${DELIVERED// /|}|$GEN_CPU_SHARE|$SINK_CPU_SHARE|$LOAD|$EMPTY")
+    results+=("$round|$label|$OFFERED|${DELIVERED// /|}|$GEN_CPU_SHARE|$SINK_CPU_SHARE|$LOAD|$EMPTY|$PEAK")
   else
     say "$label failed in round $round"
-    results+=("$round|$label|failed|failed|-|-|-|-|-|-")
+    results+=("$round|$label|failed|failed|-|-|-|-|-|-|-")
   fi
   stop_all
   for side in gen sink; do cp "$WORK/$name-$side.log" "$LOGS/round$round-$name-$side.log" 2>/dev/null || true; done
@@ -223,16 +228,17 @@ load_after=$(uptime | sed 's/.*load average: //')
 printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator (%s) on CPU %s, sink on CPU %s\n' "$BURST" "$GEN_ROLE" $GEN_CPU $SINK_CPU
 printf 'pps: the one-second reports over %s s, after %s s of traffic (mean; median; best second); cpu: share of its\n' "$MEASURE" "$WARMUP"
 printf 'core each side got meanwhile; empty: share of polls that found nothing to do, generator/sink (Booster sides\n'
-printf 'only); load: 1-minute load average before-after; vs (c): mean and median over (c)s\n\n'
-row() { printf '%-5s %-38s %11s %11s %11s %11s %5s %5s %7s %11s %6s %6s\n' "$@"; }
-row round configuration "offered" "received" "median" "best s" "gen" "sink" "empty" "load" "vs (c)" "median"
+printf 'only); peak 1 ms: the best millisecond a Booster side saw (the sink when it is Booster), i.e. while both ran;\n'
+printf 'load: 1-minute load average before-after; vs (c): mean and median over (c)s\n\n'
+row() { printf '%-5s %-38s %11s %11s %11s %11s %5s %5s %7s %11s %11s %6s %6s\n' "$@"; }
+row round configuration "offered" "received" "median" "best s" "gen" "sink" "empty" "peak 1 ms" "load" "vs (c)" "median"
 # ratio a b: a / b to 2 places, "-" when either is missing
 ratio() { awk -v p="$1" -v c="${2:-0}" 'BEGIN { if (c > 0 && p > 0) printf "%.2f", p / c; else print "-" }'; }
 for row in "${results[@]}"; do
-  IFS='|' read -r round name off pps median best gcpu scpu load empty <<<"$row"
+  IFS='|' read -r round name off pps median best gcpu scpu load empty peak <<<"$row"
   cpps= cmedian=
   IFS='|' read -r _ _ _ cpps cmedian _ < <(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/') || true
-  row "$round" "$name" "$off" "$pps" "$median" "$best" "$gcpu" "$scpu" "$empty" "$load" "$(ratio "$pps" "$cpps")" "$(ratio "$median" "$cmedian")"
+  row "$round" "$name" "$off" "$pps" "$median" "$best" "$gcpu" "$scpu" "$empty" "$peak" "$load" "$(ratio "$pps" "$cpps")" "$(ratio "$median" "$cmedian")"
 done
 if [ "$ROUNDS" -gt 1 ]; then
   printf '\nover %s rounds, per configuration: the median of the rounds'"'"' mean received pps, and its ratio to (c)'"'"'s\n' "$ROUNDS"
