@@ -6,8 +6,11 @@
 #   (b2) testpmd -> Booster    testpmd txonly     ->  MemifPps sink
 #   (c)  testpmd -> testpmd    testpmd txonly     ->  testpmd rxonly
 # The generator is the slave (testpmd role=client), the sink the master (role=server), unless GEN_ROLE=master.
-# pps = what the sink received per second: the mean of its one-second reports over SECONDS_MEASURED seconds, after
-# WARMUP seconds of traffic; "offered" is the generator's the same way.
+# pps = what the sink received per second: the mean (and median, and best) of its one-second reports over
+# SECONDS_MEASURED seconds, after WARMUP seconds of traffic; "offered" is the generator's mean the same way. Beside it:
+# each process's share of its core, a Booster side's share of empty polls, and the best millisecond a Booster side saw
+# (what the pair moves while both run: on a shared machine the one-second rate mostly measures how often the
+# scheduler runs both at once). With ROUNDS > 1, the median over rounds and its ratio to (c).
 #
 # Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
 # Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
