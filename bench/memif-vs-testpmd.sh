@@ -17,7 +17,8 @@
 # GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
 # frames go over the master-to-slave ring, into buffers the sink hands out), LOGS (a directory to keep every side's
 # output in, as round<N>-<configuration>-gen|sink.log; by default they are deleted), CONFIGS (which of
-# "a b1 b2 c" to run), JAVA_OPTS (more options for the Booster sides' JVMs, e.g. a flight recording).
+# "a b1 b2 c" to run), JAVA_OPTS (more options for the Booster sides' JVMs, e.g. a flight recording), JAR (another
+# benchmarks.jar to run, e.g. to compare two builds, with SKIP_BUILD=1).
 # Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +30,7 @@ CONFIGS=${CONFIGS:-a b1 b2 c}
 GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
 GEN_CPU=0
 SINK_CPU=1
-JAR=$ROOT/bench/target/benchmarks.jar
+JAR=${JAR:-$ROOT/bench/target/benchmarks.jar}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
 
