@@ -10,7 +10,7 @@
 # after WARMUP seconds. Run as root (testpmd) from anywhere: bench/memif-cost.sh. Takes /tmp/booster-bench.lock.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-WARMUP=${WARMUP:-4}
+WARMUP=${WARMUP:-8}
 MEASURE=${SECONDS_MEASURED:-8}
 JAR=$ROOT/bench/target/benchmarks.jar
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
