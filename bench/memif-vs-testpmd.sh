@@ -6,15 +6,19 @@
 #   (b2) testpmd -> Booster    testpmd txonly     ->  MemifPps sink
 #   (c)  testpmd -> testpmd    testpmd txonly     ->  testpmd rxonly
 # The generator is the slave (testpmd role=client), the sink the master (role=server), unless GEN_ROLE=master.
-# pps = what the sink received per second: the mean of its one-second reports over SECONDS_MEASURED seconds, after
-# WARMUP seconds of traffic; "offered" is the generator's the same way.
+# pps = what the sink received per second: the mean (and median, and best) of its one-second reports over
+# SECONDS_MEASURED seconds, after WARMUP seconds of traffic; "offered" is the generator's mean the same way. Beside it:
+# each process's share of its core, a Booster side's share of empty polls, and the best millisecond a Booster side saw
+# (what the pair moves while both run: on a shared machine the one-second rate mostly measures how often the
+# scheduler runs both at once). With ROUNDS > 1, the median over rounds and its ratio to (c).
 #
 # Run from anywhere: bench/memif-vs-testpmd.sh   (root for testpmd; without root or dpdk-testpmd only (a) runs)
 # Environment: WARMUP (3), SECONDS_MEASURED (10), ROUNDS (1: each round runs all four), BURST (32), SKIP_BUILD=1,
 # GEN_ROLE (slave: the generator is the memif slave/client, as above; master: it is the master/server and the
 # frames go over the master-to-slave ring, into buffers the sink hands out), LOGS (a directory to keep every side's
 # output in, as round<N>-<configuration>-gen|sink.log; by default they are deleted), CONFIGS (which of
-# "a b1 b2 c" to run).
+# "a b1 b2 c" to run), JAVA_OPTS (more options for the Booster sides' JVMs, e.g. a flight recording), JAR (another
+# benchmarks.jar to run, e.g. to compare two builds, with SKIP_BUILD=1).
 # Builds bench/target/benchmarks.jar when a source is newer, then takes /tmp/booster-bench.lock for the runs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +30,7 @@ CONFIGS=${CONFIGS:-a b1 b2 c}
 GEN_ROLE=${GEN_ROLE:-slave}   # slave: frames go slave -> master (S2M ring); master: master -> slave (M2S ring)
 GEN_CPU=0
 SINK_CPU=1
-JAR=$ROOT/bench/target/benchmarks.jar
+JAR=${JAR:-$ROOT/bench/target/benchmarks.jar}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
 
@@ -66,7 +70,8 @@ trap 'exit 130' INT TERM
 RUN_SECONDS=$((WARMUP + MEASURE + 2))
 
 java_side() { # java_side generate|sink master|slave socket cpu log
-  taskset -c "$4" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx128m \
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  taskset -c "$4" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx128m ${JAVA_OPTS:-} \
     -cp "$JAR" dev.booster.bench.memif.MemifPps "$1" "$2" "$3" seconds=$((RUN_SECONDS + 30)) burst="$BURST" >"$5" 2>&1 &
   PIDS+=($!)
 }
@@ -113,17 +118,23 @@ start_side() {
 }
 
 HZ=$(getconf CLK_TCK)
+load1() { cut -d' ' -f1 /proc/loadavg; }
 # user + system CPU time of a process (all its threads), in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # Both sides print a rate once a second, each on its own clock. The window is the harness's: the reports a log
 # gained between t0 and t1 (each covers the second before it), so generator, sink and CPU shares cover the same time.
 reports() { grep -a -c "$2:" "$1" || true; } # reports() log label: how many so far
-# mean_rate log label first last: the mean of reports first+1..last; "short" if fewer than half the window came
-mean_rate() {
+# rates log label first last: "mean median best" of reports first+1..last (best: the highest one-second report, what
+# the pair does in a second when the scheduler left both their cores); "short" if fewer than half the window came
+rates() {
   grep -a -o "$2: *[0-9]*" "$1" | awk -v a="$3" -v b="$4" -v want="$MEASURE" '
-    NR > a && NR <= b { sum += $2; n++ }
-    END { if (n < want / 2) print "short"; else printf "%d", sum / n }'
+    NR > a && NR <= b { v[n++] = $2; sum += $2 }
+    END {
+      if (n < want / 2) { print "short"; exit }
+      for (i = 1; i < n; i++) for (j = i; j > 0 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      printf "%d %d %d", sum / n, n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[n - 1]
+    }'
 }
 
 # One at a time, the slave (started last) first: a DPDK memif client whose server quits under it while it is
@@ -142,8 +153,11 @@ stop_all() {
   PREFIXES=()
 }
 
-# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED and DELIVERED (pps) and the share of a core
-# each side got during the measurement (GEN_CPU_SHARE, SINK_CPU_SHARE; below 1 when other work shared its core).
+# run <name> <generator java|testpmd> <sink java|testpmd>: sets OFFERED (mean pps), DELIVERED (mean, median and best
+# second, pps), the share of a core each side got during the measurement (GEN_CPU_SHARE, SINK_CPU_SHARE; below 1 when
+# other work shared its core), LOAD (the 1-minute load average before and after the measurement) and EMPTY (the mean
+# share of empty polls of the generator and the sink, "-" for testpmd) and PEAK (the best millisecond a Booster side
+# saw, in pps; "-" for testpmd ↔ testpmd).
 # Runs in this shell, so the cleanup trap knows every process it started.
 run() {
   local name=$1 gen=$2 sink=$3 socket=$WORK/$1.sock
@@ -164,11 +178,23 @@ run() {
   await "traffic in $name" 60 grep -a -q -E 'Rx-pps: *[1-9]' "$slog" || { tail -n 30 "$glog" "$slog" >&2; return 1; }
   sleep "$WARMUP"
   local g0 s0 t0 g1 s1 t1 gr0 sr0 gr1 sr1
+  local load0
+  load0=$(load1)
   g0=$(cpu_ticks "$gen_pid"); s0=$(cpu_ticks "$sink_pid"); gr0=$(reports "$glog" Tx-pps); sr0=$(reports "$slog" Rx-pps); t0=$(date +%s%N)
   sleep "$MEASURE"
   g1=$(cpu_ticks "$gen_pid"); s1=$(cpu_ticks "$sink_pid"); gr1=$(reports "$glog" Tx-pps); sr1=$(reports "$slog" Rx-pps); t1=$(date +%s%N)
-  OFFERED=$(mean_rate "$glog" Tx-pps "$gr0" "$gr1")
-  DELIVERED=$(mean_rate "$slog" Rx-pps "$sr0" "$sr1")
+  LOAD="$load0-$(load1)"
+  OFFERED=$(rates "$glog" Tx-pps "$gr0" "$gr1")
+  OFFERED=${OFFERED%% *}
+  DELIVERED=$(rates "$slog" Rx-pps "$sr0" "$sr1")
+  # A Booster side also reports the share of its polls that found nothing to do: the side that waits is not the limit.
+  local ge se
+  ge=$(rates "$glog" empty-polls "$gr0" "$gr1"); se=$(rates "$slog" empty-polls "$sr0" "$sr1")
+  EMPTY="$([ "$gen" = java ] && echo "${ge%% *}%" || echo -)/$([ "$sink" = java ] && echo "${se%% *}%" || echo -)"
+  # ... and its best millisecond: what the pair moved while both ran (the sink's count when it is Booster)
+  local peak=-
+  if [ "$sink" = java ]; then peak=$(rates "$slog" peak-1ms "$sr0" "$sr1"); elif [ "$gen" = java ]; then peak=$(rates "$glog" peak-1ms "$gr0" "$gr1"); fi
+  PEAK=${peak##* }
   GEN_CPU_SHARE=$(awk -v a="$g0" -v b="$g1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   SINK_CPU_SHARE=$(awk -v a="$s0" -v b="$s1" -v t0="$t0" -v t1="$t1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz / ((t1 - t0) / 1e9) }')
   [ "$DELIVERED" != short ] || { say "$name: the sink reported its rate $((sr1 - sr0)) times in $MEASURE s"; tail -n 30 "$slog" >&2; return 1; }
@@ -180,10 +206,10 @@ measure() {
   local round=$1 name=$2 label=$3
   say "round $round/$ROUNDS: $label"
   if run "$name" "$4" "$5"; then
-    results+=("$round|$label|$OFFERED|$DELIVERED|$GEN_CPU_SHARE|$SINK_CPU_SHARE")
+    results+=("$round|$label|$OFFERED|${DELIVERED// /|}|$GEN_CPU_SHARE|$SINK_CPU_SHARE|$LOAD|$EMPTY|$PEAK")
   else
     say "$label failed in round $round"
-    results+=("$round|$label|failed|failed|-|-")
+    results+=("$round|$label|failed|failed|-|-|-|-|-|-|-")
   fi
   stop_all
   for side in gen sink; do cp "$WORK/$name-$side.log" "$LOGS/round$round-$name-$side.log" 2>/dev/null || true; done
@@ -204,14 +230,32 @@ done
 load_after=$(uptime | sed 's/.*load average: //')
 
 printf '\nmemif, 1 queue, 64-byte frames, burst %s, ring 1024 x 2048 B; generator (%s) on CPU %s, sink on CPU %s\n' "$BURST" "$GEN_ROLE" $GEN_CPU $SINK_CPU
-printf 'pps: mean of the one-second reports over %s s, after %s s of traffic; cpu: share of its core each side got meanwhile\n\n' "$MEASURE" "$WARMUP"
-printf '%-5s %-40s %13s %13s %8s %8s %7s\n' round configuration "offered pps" "received pps" "gen cpu" "sink cpu" "vs (c)"
+printf 'pps: the one-second reports over %s s, after %s s of traffic (mean; median; best second); cpu: share of its\n' "$MEASURE" "$WARMUP"
+printf 'core each side got meanwhile; empty: share of polls that found nothing to do, generator/sink (Booster sides\n'
+printf 'only); peak 1 ms: the best millisecond a Booster side saw (the sink when it is Booster), i.e. while both ran;\n'
+printf 'load: 1-minute load average before-after; vs (c): mean and median over (c)s\n\n'
+row() { printf '%-5s %-38s %11s %11s %11s %11s %5s %5s %7s %11s %11s %6s %6s\n' "$@"; }
+row round configuration "offered" "received" "median" "best s" "gen" "sink" "empty" "peak 1 ms" "load" "vs (c)" "median"
+# ratio a b: a / b to 2 places, "-" when either is missing
+ratio() { awk -v p="$1" -v c="${2:-0}" 'BEGIN { if (c > 0 && p > 0) printf "%.2f", p / c; else print "-" }'; }
 for row in "${results[@]}"; do
-  IFS='|' read -r round name off pps gcpu scpu <<<"$row"
-  c=$(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/ { print $4 }')
-  ratio=$(awk -v p="$pps" -v c="${c:-0}" 'BEGIN { if (c > 0 && p > 0) printf "%.2f", p / c; else print "-" }')
-  printf '%-5s %-40s %13s %13s %8s %8s %7s\n' "$round" "$name" "$off" "$pps" "$gcpu" "$scpu" "$ratio"
+  IFS='|' read -r round name off pps median best gcpu scpu load empty peak <<<"$row"
+  cpps= cmedian=
+  IFS='|' read -r _ _ _ cpps cmedian _ < <(printf '%s\n' "${results[@]}" | awk -F'|' -v r="$round" '$1 == r && $2 ~ /^\(c\)/') || true
+  row "$round" "$name" "$off" "$pps" "$median" "$best" "$gcpu" "$scpu" "$empty" "$peak" "$load" "$(ratio "$pps" "$cpps")" "$(ratio "$median" "$cmedian")"
 done
+if [ "$ROUNDS" -gt 1 ]; then
+  printf '\nover %s rounds, per configuration: the median of the rounds'"'"' mean received pps, and its ratio to (c)'"'"'s\n' "$ROUNDS"
+  # median of a configuration's per-round means (failed rounds left out)
+  over_rounds() { printf '%s\n' "${results[@]}" | awk -F'|' -v l="$1" '$2 == l && $4 ~ /^[0-9]+$/ { print $4 }' | sort -n \
+    | awk '{ v[n++] = $1 } END { if (n) printf "%d", n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2 }'; }
+  c_label=$(printf '%s\n' "${results[@]}" | awk -F'|' '$2 ~ /^\(c\)/ { print $2; exit }')
+  c_all=$([ -n "$c_label" ] && over_rounds "$c_label" || true)
+  printf '%s\n' "${results[@]}" | cut -d'|' -f2 | awk '!seen[$0]++' | while read -r label; do
+    m=$(over_rounds "$label")
+    printf '  %-38s %11s %7s\n' "$label" "${m:-failed}" "$(ratio "$m" "$c_all")"
+  done
+fi
 printf '\nload average before: %s; after: %s\n' "$load_before" "$load_after"
 printf 'machine: %s CPUs, %s, kernel %s, %s, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   "$(uname -r)" "$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)" "$(dpkg-query -W -f='dpdk ${Version}' dpdk 2>/dev/null || echo 'no dpdk')"

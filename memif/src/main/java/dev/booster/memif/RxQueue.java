@@ -33,6 +33,12 @@ final class RxQueue {
     private final MemorySegment pollFd;
     private int consumed;
     private int released;
+    /**
+     * The producer's counter as last read (head on a slave-to-master ring, tail on a master-to-slave one). It only
+     * moves forward, so frames counted from an old value are all there; it is read again only when those fall short
+     * of a burst, which saves pulling the cache line the producer writes when this side lags behind it.
+     */
+    private int producerCounter;
 
     RxQueue(Connection connection, int queue, RingSpec spec, Region[] regions, boolean slave, int bufferSize,
             MemorySegment eventCounter) {
@@ -57,13 +63,14 @@ final class RxQueue {
         ring.setFlags(MemifProtocol.RING_FLAG_MASK_INT);
         consumed = 0;
         released = 0;
+        producerCounter = 0;
         if (slave) refill();
     }
 
     /** Moves up to {@code max} filled buffers into {@code out}; they stay this side's until {@link #release}. */
     int burst(MemifBuffers out, int max) {
-        int available = available();
-        int n = Math.min(Math.min(available, max), out.capacity());
+        int wanted = Math.min(max, out.capacity());
+        int n = Math.min(available(wanted), wanted);
         out.reset(connection, queue, consumed, true);
         for (int k = 0; k < n; k++) {
             int counter = (consumed + k) & COUNTER_MASK;
@@ -159,6 +166,13 @@ final class RxQueue {
 
     /** Filled descriptors not yet consumed; fails the connection if the peer's counter is impossible. */
     int available() {
+        return available(Integer.MAX_VALUE);
+    }
+
+    /** As {@link #available()}, but the producer's counter is read again only when its last value gives fewer than {@code wanted}. */
+    private int available(int wanted) {
+        int cached = (producerCounter - consumed) & COUNTER_MASK;
+        if (cached >= wanted && cached <= ring.size()) return cached;
         int producer = slave ? ring.tail() : ring.head();
         int available = (producer - consumed) & COUNTER_MASK;
         // A master may only fill buffers the slave handed out; a slave may only fill as many slots as the ring has.
@@ -167,6 +181,7 @@ final class RxQueue {
             connection.fail(spec.name() + ": the peer's counter moved " + available + " slots ahead; at most " + limit + " are possible");
             return 0;
         }
+        producerCounter = producer;
         return available;
     }
 

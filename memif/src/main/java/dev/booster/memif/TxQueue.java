@@ -22,6 +22,12 @@ final class TxQueue {
     private final int bufferSize;
     private final MemorySegment signalValue;
     private int produced;
+    /**
+     * The peer's counter as last read (tail for a slave, head for a master). The peer only ever moves it forward, so
+     * room computed from an old value is never more than there is; it is read again only when that room falls short
+     * of a burst, which saves pulling the cache line the peer writes on every burst.
+     */
+    private int peerCounter;
 
     TxQueue(Connection connection, int queue, RingSpec spec, Region[] regions, boolean slave, int bufferSize,
             MemorySegment signalValue) {
@@ -38,29 +44,40 @@ final class TxQueue {
     void start() {
         ring.resetCounters();
         produced = 0;
+        peerCounter = 0;
     }
 
-    /** Slots this side may fill now; fails the connection if the peer's counter is impossible. */
-    int free() {
-        if (slave) {
-            int inFlight = (produced - ring.tail()) & COUNTER_MASK;
-            if (inFlight > ring.size()) {
-                connection.fail(spec.name() + ": the master's tail passed the slave's head");
-                return 0;
-            }
-            return ring.size() - inFlight;
-        }
-        int free = (ring.head() - produced) & COUNTER_MASK;
+    /**
+     * Slots this side may fill now, at least {@code wanted} if there are that many: the peer's counter is read again
+     * only when its last value leaves fewer. Fails the connection if the peer's counter is impossible.
+     */
+    int free(int wanted) {
+        int free = freeAt(peerCounter);
+        if (free >= wanted) return free;
+        int counter = slave ? ring.tail() : ring.head();
+        free = freeAt(counter);
         if (free > ring.size()) {
-            connection.fail(spec.name() + ": the slave handed out " + free + " buffers; the ring has " + ring.size());
+            connection.fail(slave ? spec.name() + ": the master's tail passed the slave's head"
+                    : spec.name() + ": the slave handed out " + free + " buffers; the ring has " + ring.size());
             return 0;
         }
+        peerCounter = counter;
         return free;
+    }
+
+    /** Free slots if the peer's counter is {@code counter}; more than the ring size when that counter is impossible. */
+    private int freeAt(int counter) {
+        if (slave) {
+            int inFlight = (produced - counter) & COUNTER_MASK;
+            return inFlight > ring.size() ? Integer.MAX_VALUE : ring.size() - inFlight;
+        }
+        return (counter - produced) & COUNTER_MASK;
     }
 
     /** Puts up to {@code max} empty buffers into {@code out} for the application to fill; nothing is sent yet. */
     int acquire(MemifBuffers out, int max) {
-        int n = Math.min(Math.min(free(), max), out.capacity());
+        int wanted = Math.min(max, out.capacity());
+        int n = Math.min(free(wanted), wanted);
         out.reset(connection, queue, produced, false);
         for (int k = 0; k < n; k++) {
             int counter = (produced + k) & COUNTER_MASK;
@@ -100,7 +117,7 @@ final class TxQueue {
 
     /** Copies {@code frame} into as many buffers as it needs and sends it; false (nothing sent) when they are not free. */
     boolean send(byte[] frame) {
-        int free = free();
+        int free = free(Integer.MAX_VALUE);
         int descriptors = 0;
         long room = 0;
         while (room < frame.length || descriptors == 0) {

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,7 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  * </ul>
  *
  * <p>Once a second it prints {@code Tx-pps: N} or {@code Rx-pps: N}, the lines testpmd prints with
- * {@code --stats-period 1}, so the script reads both the same way. Busy-polls one thread, as a DPDK lcore does.
+ * {@code --stats-period 1}, so the script reads both the same way, followed by how often a poll found nothing to do
+ * and the mean burst (see {@link Meter}). Busy-polls one thread, as a DPDK lcore does.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.booster.bench.memif.MemifPps \
@@ -40,6 +42,8 @@ public final class MemifPps {
     private static final Set<String> OPTIONS = Set.of("seconds", "burst", "ring", "frame");
     private static final int BUFFER_SIZE = 2048;
     private static final Duration CONNECT = Duration.ofSeconds(60);
+    /** Polls between two reads of the clock (and rate reports). */
+    private static final int POLLS_PER_CLOCK_READ = 1024;
 
     private final MemifInterface memif;
     private final int burst;
@@ -104,10 +108,12 @@ public final class MemifPps {
         long frameLength = template.byteSize();
         Meter meter = new Meter("Tx-pps");
         long sent = 0;
+        long emptyPolls = 0;
         while (!stopped) {
-            for (int round = 0; round < 1024; round++) {
+            for (int round = 0; round < POLLS_PER_CLOCK_READ; round++) {
                 int n = memif.txAcquire(0, tx, burst);
                 if (n == 0) {
+                    emptyPolls++;
                     Thread.onSpinWait();
                     continue;
                 }
@@ -115,10 +121,12 @@ public final class MemifPps {
                     MemorySegment.copy(template, 0, tx.region(i), tx.offset(i), frameLength);
                     tx.setLength(i, (int) frameLength);
                 }
-                sent += memif.txBurst(0, tx, n);
+                int done = memif.txBurst(0, tx, n);
+                sent += done;
+                meter.busyPoll(done);
             }
             long now = System.nanoTime();
-            meter.tick(now, sent);
+            meter.tick(now, sent, emptyPolls);
             if (now - end >= 0) break;
         }
         return sent;
@@ -130,46 +138,85 @@ public final class MemifPps {
         Meter meter = new Meter("Rx-pps");
         long received = 0;
         long checksum = 0;
+        long emptyPolls = 0;
         while (!stopped) {
-            for (int round = 0; round < 1024; round++) {
+            for (int round = 0; round < POLLS_PER_CLOCK_READ; round++) {
                 int n = memif.rxBurst(0, rx, burst);
                 if (n == 0) {
+                    emptyPolls++;
                     Thread.onSpinWait();
                     continue;
                 }
                 for (int i = 0; i < n; i++) checksum += rx.region(i).get(JAVA_LONG_UNALIGNED, rx.offset(i));
                 memif.release(rx);
                 received += n;
+                meter.busyPoll(n);
             }
             long now = System.nanoTime();
-            meter.tick(now, received);
+            meter.tick(now, received, emptyPolls);
             if (now - end >= 0) break;
         }
         if (checksum == 42) System.out.println("(checksum " + checksum + ")"); // keeps the reads from being optimised away
         return received;
     }
 
-    /** Prints "label: rate" once a second, the rate over the time since the last line. */
+    /**
+     * Prints "label: rate  empty-polls: P%  burst: B  peak-1ms: R" once a second: the rate over the time since the
+     * last line; the share of polls since then that found nothing to do (ring empty for a sink, full for a generator);
+     * the mean frames per poll that found some; and the highest rate over a millisecond of busy polls. A side that
+     * keeps up with its peer sees small bursts and many empty polls; a side that sets the pace sees full bursts.
+     * When the machine is shared, the two sides run at the same time only now and then, and frames otherwise move in
+     * ring-sized gulps: the one-second rate then measures the scheduler, while the best millisecond, taken while both
+     * ran, shows what the pair does with two cores (within a ring's worth of frames, ~1 Mpps, from a gulp in it).
+     * {@link #tick} is called once per {@link #POLLS_PER_CLOCK_READ} polls, {@link #busyPoll} after each that moved frames.
+     */
     private static final class Meter {
+        private static final long WINDOW_NANOS = 1_000_000;
         private final String label;
         private long lastTime = System.nanoTime();
         private long lastCount;
+        private long polls;
+        private long lastPolls;
+        private long lastEmpty;
+        private long windowStart = System.nanoTime();
+        private long windowFrames;
+        private long peakWindowRate;
 
         Meter(String label) {
             this.label = label;
         }
 
-        void tick(long now, long count) {
+        void busyPoll(int frames) {
+            long now = System.nanoTime();
+            long elapsed = now - windowStart;
+            if (elapsed >= WINDOW_NANOS) {
+                // A window stretched by a descheduling shows a lower rate, never a higher one.
+                peakWindowRate = Math.max(peakWindowRate, windowFrames * 1_000_000_000L / elapsed);
+                windowStart = now;
+                windowFrames = 0;
+            }
+            windowFrames += frames;
+        }
+
+        void tick(long now, long count, long emptyPolls) {
+            polls += POLLS_PER_CLOCK_READ;
             long elapsed = now - lastTime;
             if (elapsed < 1_000_000_000L) return;
-            System.out.println("  " + label + ": " + (count - lastCount) * 1_000_000_000L / elapsed);
+            long pollsSince = polls - lastPolls;
+            long busyPolls = pollsSince - (emptyPolls - lastEmpty);
+            System.out.printf(Locale.ROOT, "  %s: %d  empty-polls: %d%%  burst: %.1f  peak-1ms: %d%n", label,
+                    (count - lastCount) * 1_000_000_000L / elapsed, (emptyPolls - lastEmpty) * 100 / pollsSince,
+                    busyPolls == 0 ? 0.0 : (count - lastCount) / (double) busyPolls, peakWindowRate);
             lastTime = now;
             lastCount = count;
+            lastPolls = polls;
+            lastEmpty = emptyPolls;
+            peakWindowRate = 0;
         }
     }
 
     /** Ethernet 02:00:00:00:00:01 → :02, IPv4 198.18.0.1 → 198.18.0.2 (the benchmarking range), UDP 9 → 9, zero padding. */
-    private static MemorySegment udpFrame(int length) {
+    static MemorySegment udpFrame(int length) {
         byte[] frame = new byte[length];
         frame[5] = 2;
         frame[0] = 2;
