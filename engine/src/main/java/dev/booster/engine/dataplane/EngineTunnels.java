@@ -44,6 +44,8 @@ import java.util.Set;
  * one peer per remote node.
  */
 final class EngineTunnels implements Tunnels {
+    private static final int ESP_IN_UDP_HEADER = 8;
+
     private final Engine engine;
     private final TunnelUplink uplink;
     private final TunnelIke ike;
@@ -172,7 +174,9 @@ final class EngineTunnels implements Tunnels {
         TunnelConfig.Kind kind = esp ? TunnelConfig.Kind.ESP
                 : spec.encapsulation() == Encapsulation.VXLAN ? TunnelConfig.Kind.VXLAN : TunnelConfig.Kind.IPIP;
         boolean outer6 = spec.localAddress().family() == IpFamily.IPV6;
-        int innerMtu = TunnelConfig.innerMtu(kind, outer6, uplink.mtu());
+        // IKE may put the SAs in UDP (NAT-T, or a peer that always encapsulates): keep room for that 8-byte header.
+        int udpRoom = spec.keyExchange() == KeyExchange.IKEV2_PSK ? ESP_IN_UDP_HEADER : 0;
+        int innerMtu = TunnelConfig.innerMtu(kind, outer6, uplink.mtu() - udpRoom);
         int tunnel = engine.addTunnel(new TunnelConfig(kind, hop.iface(), hop.mac(), spec.localAddress(), spec.remoteAddress(),
                 kind == TunnelConfig.Kind.VXLAN ? spec.vni() : 0, innerMtu));
         TunnelSaSink sink = esp ? new TunnelSaSink(engine, tunnel) : null;
