@@ -188,6 +188,11 @@ final class TunnelIke implements AutoCloseable {
         closed = true;
         retries.shutdownNow();
         active.clear();
+        try {
+            retries.awaitTermination(5, TimeUnit.SECONDS); // so that no thread outlives the dataplane
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         RuntimeException failure = null;
         for (NodeIke ike : byLocalAddress.values()) {
             try {

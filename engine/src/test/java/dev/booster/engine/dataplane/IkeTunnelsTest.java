@@ -10,7 +10,10 @@ import dev.booster.api.tunnel.Protection;
 import dev.booster.api.tunnel.TunnelSpec;
 import dev.booster.engine.DropReason;
 import dev.booster.engine.testing.TestPort;
+import dev.booster.ike.IkeSettings;
 import dev.booster.ike.TunnelKeying;
+import dev.booster.ipsec.EspSaSink;
+import dev.booster.ipsec.SecurityAssociation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -138,6 +141,55 @@ class IkeTunnelsTest {
         assertNoSa();
     }
 
+    @Test
+    void aDeadPeerIsAnEventAndTheInitiatorTriesAgain() throws Exception {
+        assumeRoot();
+        List<DataplaneEvent> events = new CopyOnWriteArrayList<>();
+        TunnelUplink uplink = new TunnelUplink() {
+            @Override
+            public int engineIndex() {
+                return 0;
+            }
+
+            @Override
+            public int mtu() {
+                return 1500;
+            }
+
+            @Override
+            public void acceptTunnelTraffic(Set<IpAddress> localAddresses) {
+            }
+        };
+        List<String> sinkCalls = new CopyOnWriteArrayList<>();
+        EspSaSink sink = new EspSaSink() {
+            @Override
+            public void addInbound(SecurityAssociation sa) {
+                sinkCalls.add("add");
+            }
+
+            @Override
+            public void setOutbound(SecurityAssociation sa) {
+                sinkCalls.add("set");
+            }
+
+            @Override
+            public void removeInbound(int spi) {
+                sinkCalls.add("remove");
+            }
+        };
+        // Nobody listens on .3: two quick retransmissions, then the peer is unreachable.
+        IkeSettings quick = new IkeSettings(Duration.ofMillis(100), 1.0, 2, Duration.ofSeconds(5));
+        try (EventBus bus = new EventBus("dead-peer-test"); TunnelIke ike = new TunnelIke(uplink, bus, quick)) {
+            bus.subscribe(events::add);
+            ike.key(spec("dead", A, NET + "3", "10.3.0.0/24", Protection.IPSEC_ESP_AES_GCM_256, "psk"), sink);
+            DataplaneEvent.TunnelKeyingFailed failed = awaitFailure(events, "dead");
+            assertTrue(failed.reason().contains("PEER_UNREACHABLE"), failed.reason());
+            // The retry after TunnelIke.FIRST_RETRY fails the same way.
+            await(() -> events.stream().filter(e -> e instanceof DataplaneEvent.TunnelKeyingFailed).count() >= 2, "a second attempt", Duration.ofSeconds(15));
+        }
+        assertEquals(List.of(), sinkCalls, "no SA ever reached the sink");
+    }
+
     private void assertNoSa() {
         assertEquals(Set.of(), a.dataplane.tunnelKeying("b").orElseThrow().inboundSpis());
         assertEquals(Set.of(), b.dataplane.tunnelKeying("a").orElseThrow().inboundSpis());
@@ -190,7 +242,11 @@ class IkeTunnelsTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        await(condition, what, Duration.ofSeconds(15));
+    }
+
+    private static void await(BooleanSupplier condition, String what, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) fail("timed out waiting for: " + what);
             Thread.sleep(20);
