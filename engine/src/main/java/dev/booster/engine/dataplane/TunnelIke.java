@@ -90,10 +90,9 @@ final class TunnelIke implements AutoCloseable {
     synchronized TunnelKeying key(TunnelSpec spec, EspSaSink sink) {
         if (closed) throw new IllegalStateException("the dataplane is closed");
         NodeIke ike = nodeIke(spec.localAddress());
-        PeerConfig peer = peerConfig(spec);
         TunnelKeying keying;
         try {
-            keying = ike.addPeer(peer, sink, new Events(spec.remoteNode()));
+            keying = ike.addPeer(peerConfig(spec), sink, new Events(spec.remoteNode()));
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("keyExchange", "the IKE peer " + spec.remoteNode() + " is refused: " + e.getMessage());
         }
