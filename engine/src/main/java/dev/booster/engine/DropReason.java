@@ -53,7 +53,10 @@ public enum DropReason {
     ESP_SEQUENCE_EXHAUSTED,
     ESP_CLOSED,
     ESP_CRYPTO_ERROR,
-    /** IKE (the zero non-ESP marker) or a keepalive on UDP 4500: the uplink program leaves those to the kernel. */
+    /**
+     * A datagram to a local tunnel address's UDP 4500 that is IKE or a NAT keepalive, not ESP: the host's, where the IKE
+     * daemon listens. The uplink's XDP program leaves those to the kernel, so in the engine this stays at 0.
+     */
     ESP_NOT_ESP,
     /** The packet was still inside the graph after the runner's pass limit: a bug guard that should stay at 0. */
     GRAPH_LOOP;

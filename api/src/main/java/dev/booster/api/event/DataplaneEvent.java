@@ -28,4 +28,22 @@ public sealed interface DataplaneEvent {
 
     record BackendRestored(Instant time) implements DataplaneEvent {
     }
+
+    /**
+     * The IKEv2 keying of the tunnel to {@code remoteNode} set up (or rekeyed) its SAs: traffic passes.
+     *
+     * @param detail the IKE SA and Child SA SPIs, never a key
+     */
+    record TunnelKeyed(Instant time, String remoteNode, String detail) implements DataplaneEvent {
+    }
+
+    /**
+     * The IKEv2 keying of the tunnel to {@code remoteNode} failed or its SAs went away (wrong pre-shared key, no common
+     * proposal, peer unreachable, deleted by the peer): no SA carries the tunnel's traffic, which is dropped until the
+     * keying succeeds.
+     *
+     * @param reason what failed and, where known, the fix; never the key
+     */
+    record TunnelKeyingFailed(Instant time, String remoteNode, String reason) implements DataplaneEvent {
+    }
 }

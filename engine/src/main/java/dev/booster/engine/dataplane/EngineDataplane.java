@@ -28,6 +28,8 @@ import dev.booster.api.stats.InterfaceCounters;
 import dev.booster.api.stats.PolicyHitCounter;
 import dev.booster.api.stats.Stats;
 import dev.booster.api.tunnel.Tunnels;
+import dev.booster.ike.IkeSettings;
+import dev.booster.ike.TunnelKeying;
 import dev.booster.engine.Engine;
 import dev.booster.engine.InterfaceConfig;
 import dev.booster.engine.memif.MemifPodPort;
@@ -129,12 +131,20 @@ public class EngineDataplane implements Dataplane {
         return tunnelsFacet().espSaSink(remoteNode);
     }
 
+    /**
+     * The IKEv2 keying of the tunnel to {@code remoteNode} ({@code keyExchange ikev2-psk}), to rekey its Child SA now or
+     * read its inbound SPIs; empty for other tunnels. Closing it is the tunnel's business: remove the tunnel instead.
+     */
+    public Optional<TunnelKeying> tunnelKeying(String remoteNode) {
+        return tunnelsFacet().keying(remoteNode);
+    }
+
     private synchronized EngineTunnels tunnelsFacet() {
         checkOpen();
         if (tunnelsFacet == null) {
             TunnelUplink uplink = backend.tunnelUplink().orElseThrow(() -> new UnsupportedCapabilityException(provider(), Capability.TUNNELS,
                     "node-to-node tunnels need an uplink, and this " + provider() + " dataplane has none (afxdp: option afxdp.uplink)"));
-            tunnelsFacet = new EngineTunnels(engine, uplink);
+            tunnelsFacet = new EngineTunnels(engine, uplink, new TunnelIke(uplink, events, IkeSettings.DEFAULT));
         }
         return tunnelsFacet;
     }

@@ -12,6 +12,7 @@ import dev.booster.api.tunnel.Tunnels;
 import dev.booster.engine.Engine;
 import dev.booster.engine.TunnelConfig;
 import dev.booster.engine.state.TunnelEsp;
+import dev.booster.ike.TunnelKeying;
 import dev.booster.ipsec.EspSaSink;
 
 import java.util.ArrayList;
@@ -35,19 +36,32 @@ import java.util.Set;
  * <p>Replacing a tunnel is make before break: the new tunnel (and its SAs) is made first, each CIDR's route is switched
  * to it in place, CIDRs the new spec drops are removed, and only then the old tunnel goes (its ciphers closed once the
  * worker left it).
+ *
+ * <p>With {@link KeyExchange#IKEV2_PSK} the tunnel starts without SAs (its packets are dropped as {@code esp-no-sa})
+ * and {@link TunnelIke} keys it: IKEv2 with the spec's key as PSK puts the Child SAs into the tunnel's sink, rekeys
+ * them make before break, and removing the tunnel closes its keying (IKE Delete, inbound SAs out). A replacement that
+ * changes more than the pod CIDRs is keyed anew: the old keying is closed before the new one starts, since IKE keeps
+ * one peer per remote node.
  */
 final class EngineTunnels implements Tunnels {
+    private static final int ESP_IN_UDP_HEADER = 8;
+
     private final Engine engine;
     private final TunnelUplink uplink;
+    private final TunnelIke ike;
     private final Map<String, Installed> byNode = new LinkedHashMap<>();
 
-    /** A tunnel as installed: {@code tunnel} is the engine tunnel's index, -1 for plain routes. */
-    private record Installed(TunnelSpec spec, int tunnel, TunnelSaSink sink) {
+    /**
+     * A tunnel as installed: {@code tunnel} is the engine tunnel's index, -1 for plain routes; {@code keying} is its
+     * IKEv2 keying, null for static keys or none.
+     */
+    private record Installed(TunnelSpec spec, int tunnel, TunnelSaSink sink, TunnelKeying keying) {
     }
 
-    EngineTunnels(Engine engine, TunnelUplink uplink) {
+    EngineTunnels(Engine engine, TunnelUplink uplink, TunnelIke ike) {
         this.engine = engine;
         this.uplink = uplink;
+        this.ike = ike;
     }
 
     @Override
@@ -56,6 +70,9 @@ final class EngineTunnels implements Tunnels {
         if (old != null && old.spec().equals(spec)) return;
         check(spec);
         boolean keep = old != null && old.tunnel() >= 0 && sameTunnel(old.spec(), spec);
+        // One IKE peer per remote node: a changed IKE tunnel is keyed anew, so the old keying goes first (its SAs with
+        // it); its traffic is dropped as esp-no-sa until the new SAs are up.
+        if (!keep && old != null && old.keying() != null) ike.release(old.keying());
         Installed now = keep ? reroute(old, spec) : install(spec);
         if (!keep && old != null) {
             for (IpPrefix cidr : old.spec().remotePodCidrs()) if (!spec.remotePodCidrs().contains(cidr)) engine.removeRoute(cidr);
@@ -80,7 +97,7 @@ final class EngineTunnels implements Tunnels {
     private Installed reroute(Installed old, TunnelSpec spec) {
         for (IpPrefix cidr : spec.remotePodCidrs()) engine.addTunnelRoute(cidr, old.tunnel());
         for (IpPrefix cidr : old.spec().remotePodCidrs()) if (!spec.remotePodCidrs().contains(cidr)) engine.removeRoute(cidr);
-        return new Installed(spec, old.tunnel(), old.sink());
+        return new Installed(spec, old.tunnel(), old.sink(), old.keying());
     }
 
     @Override
@@ -111,9 +128,18 @@ final class EngineTunnels implements Tunnels {
         return Optional.ofNullable(byNode.get(remoteNode)).map(Installed::sink);
     }
 
-    /** Removes every tunnel (the dataplane closes). */
+    /** The IKEv2 keying of the tunnel to {@code remoteNode}; empty when there is none or it is not keyed by IKE. */
+    synchronized Optional<TunnelKeying> keying(String remoteNode) {
+        return Optional.ofNullable(byNode.get(remoteNode)).map(Installed::keying);
+    }
+
+    /** Removes every tunnel, then stops IKE (the dataplane closes). */
     synchronized void removeAll() {
-        for (String node : List.copyOf(byNode.keySet())) remove(node);
+        try {
+            for (String node : List.copyOf(byNode.keySet())) remove(node);
+        } finally {
+            ike.close();
+        }
     }
 
     private void check(TunnelSpec spec) {
@@ -121,10 +147,6 @@ final class EngineTunnels implements Tunnels {
             throw new UnsupportedOperationException("tunnel to " + spec.remoteNode() + ": protection wireguard is not implemented; use ipsec-esp-aes-gcm-128/256 or none");
         }
         boolean esp = spec.protection() != Protection.NONE;
-        if (esp && spec.keyExchange() == KeyExchange.IKEV2_PSK) {
-            throw new UnsupportedOperationException("tunnel to " + spec.remoteNode() + ": keyExchange ikev2-psk is not wired to the engine yet "
-                    + "(the IKE daemon drives a tunnel's SAs through EngineDataplane.espSaSink, which nothing calls yet); use keyExchange static");
-        }
         if (esp && spec.encapsulation() == Encapsulation.VXLAN) {
             throw new InvalidSpecException("encapsulation", "vxlan cannot be combined with protection " + spec.protection()
                     + "; use ipip or none: with ESP the packet travels in ESP tunnel mode, which is IP in IP itself");
@@ -147,18 +169,21 @@ final class EngineTunnels implements Tunnels {
         boolean esp = spec.protection() != Protection.NONE;
         if (!esp && spec.encapsulation() == Encapsulation.NONE) {
             for (IpPrefix cidr : spec.remotePodCidrs()) engine.addRoute(cidr, hop.iface(), hop.mac());
-            return new Installed(spec, -1, null);
+            return new Installed(spec, -1, null, null);
         }
         TunnelConfig.Kind kind = esp ? TunnelConfig.Kind.ESP
                 : spec.encapsulation() == Encapsulation.VXLAN ? TunnelConfig.Kind.VXLAN : TunnelConfig.Kind.IPIP;
         boolean outer6 = spec.localAddress().family() == IpFamily.IPV6;
-        int innerMtu = TunnelConfig.innerMtu(kind, outer6, uplink.mtu());
+        // IKE may put the SAs in UDP (NAT-T, or a peer that always encapsulates): keep room for that 8-byte header.
+        int udpRoom = spec.keyExchange() == KeyExchange.IKEV2_PSK ? ESP_IN_UDP_HEADER : 0;
+        int innerMtu = TunnelConfig.innerMtu(kind, outer6, uplink.mtu() - udpRoom);
         int tunnel = engine.addTunnel(new TunnelConfig(kind, hop.iface(), hop.mac(), spec.localAddress(), spec.remoteAddress(),
                 kind == TunnelConfig.Kind.VXLAN ? spec.vni() : 0, innerMtu));
         TunnelSaSink sink = esp ? new TunnelSaSink(engine, tunnel) : null;
         List<IpPrefix> routed = new ArrayList<>();
+        TunnelKeying keying = null;
         try {
-            if (esp) {
+            if (esp && spec.keyExchange() == KeyExchange.STATIC) {
                 sink.addInbound(StaticEspKeys.inbound(spec));
                 sink.setOutbound(StaticEspKeys.outbound(spec));
             }
@@ -166,22 +191,25 @@ final class EngineTunnels implements Tunnels {
                 engine.addTunnelRoute(cidr, tunnel);
                 routed.add(cidr);
             }
+            // Last: IKE may hand the sink SAs as soon as the peer is added, and the routes are in place by then.
+            if (esp && spec.keyExchange() == KeyExchange.IKEV2_PSK) keying = ike.key(spec, sink);
         } catch (RuntimeException e) {
             // Routes this call switched away from an older tunnel are removed, not restored: put the tunnel again.
             try {
                 for (IpPrefix cidr : routed) engine.removeRoute(cidr);
-                retire(new Installed(spec, tunnel, sink));
+                retire(new Installed(spec, tunnel, sink, keying));
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
             throw e;
         }
-        return new Installed(spec, tunnel, sink);
+        return new Installed(spec, tunnel, sink, keying);
     }
 
     /** Removes the engine tunnel of {@code old} (its routes are gone or lead elsewhere) and closes its ciphers. */
     private void retire(Installed old) {
         if (old.tunnel() < 0) return;
+        if (old.keying() != null) ike.release(old.keying()); // idempotent: a replaced tunnel's keying went already
         if (old.sink() != null) old.sink().close();
         TunnelEsp last = engine.removeTunnel(old.tunnel());
         engine.awaitWorkerCaughtUp();

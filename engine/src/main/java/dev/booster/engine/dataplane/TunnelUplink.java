@@ -3,6 +3,7 @@ package dev.booster.engine.dataplane;
 import dev.booster.api.net.IpAddress;
 
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The uplink node-to-node tunnels leave through, as a backend that has one offers it ({@link EngineBackend#tunnelUplink}).
@@ -21,4 +22,13 @@ public interface TunnelUplink {
      * host's (IKE on UDP 500/4500, SSH...). Called with the whole set after every change.
      */
     void acceptTunnelTraffic(Set<IpAddress> localAddresses);
+
+    /**
+     * Runs {@code task} in the network namespace the uplink lives in and returns its result: the dataplane opens the
+     * IKE sockets (UDP 500/4500 on the local tunnel address) there, and a socket belongs to the namespace of the thread
+     * that creates it. The default, for a backend in the process's own namespace, runs it in place.
+     */
+    default <T> T inNodeNetns(Supplier<T> task) {
+        return task.get();
+    }
 }

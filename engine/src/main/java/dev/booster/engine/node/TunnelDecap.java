@@ -16,7 +16,8 @@ import static dev.booster.engine.packet.PacketMemory.*;
 /**
  * Unwraps tunnel traffic to a local tunnel end (ip4/ip6-input send it here, having validated the outer header): finds
  * the tunnel by the outer source, checks that the packet is of the tunnel's kind (an ESP tunnel takes only ESP, so
- * nothing unprotected gets in beside it; a VXLAN tunnel only its VNI), removes the outer headers (ESP: decrypts and
+ * nothing unprotected gets in beside it; a VXLAN tunnel only its VNI; ESP comes as protocol 50 or in UDP to 4500, RFC
+ * 3948, whichever the SA's peer sends), removes the outer headers (ESP: decrypts and
  * checks in place) and sends the inner packet to ip4/ip6-input as if it had arrived on the uplink, so pod policy
  * applies as to any traffic from outside. Nothing moves: the frame now starts 14 bytes before the inner IP header,
  * in what were the outer headers, and gets the inner ethertype there.
@@ -24,6 +25,8 @@ import static dev.booster.engine.packet.PacketMemory.*;
 public final class TunnelDecap extends PacketNode {
     public static final String NAME = "tunnel-decap";
     static final int VXLAN_PORT = 4789;
+    /** ESP in UDP (RFC 3948): NAT-T, or a peer that always encapsulates (strongSwan's kernel-libipsec). */
+    static final int ESP_IN_UDP_PORT = 4500;
     static final int IPIP4 = 4;
     static final int IPIP6 = 41;
     private static final int VXLAN_HEADER = 8;
@@ -101,6 +104,15 @@ public final class TunnelDecap extends PacketNode {
             }
             case IpFields.UDP -> {
                 if (available < UDP_HEADER) return DropReason.TRUNCATED;
+                if (u16(l4 + 2) == ESP_IN_UDP_PORT) {
+                    if (kind != TunnelConfig.Kind.ESP) return DropReason.NOT_FOR_US;
+                    int result = tunnels.inbound(t).decryptUdp(PacketMemory.ALL, l4, available);
+                    if (result < 0) return DropReason.ofEspCode(result);
+                    inner = l4 + Esp.UDP_PAYLOAD_OFFSET;
+                    innerLength = result;
+                    version = u8(inner) >>> 4;
+                    break;
+                }
                 if (u16(l4 + 2) != VXLAN_PORT) return DropReason.NOT_FOR_US;
                 if (kind != TunnelConfig.Kind.VXLAN) return DropReason.TUNNEL_MISMATCH;
                 if (available < UDP_HEADER + VXLAN_HEADER + Ethernet.HEADER + 1) return DropReason.TRUNCATED;

@@ -17,6 +17,7 @@ import dev.booster.ipsec.EspAlgorithm;
 import dev.booster.ipsec.EspSaSink;
 import dev.booster.ipsec.SecurityAssociation;
 import dev.booster.ipsec.TunnelEndpoints;
+import dev.booster.ipsec.UdpEncapsulation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -455,6 +456,46 @@ class TunnelsTest {
         assertEquals(1, b.engine.drops(DropReason.ESP_BAD_SPI));
     }
 
+    @Test
+    void espInUdpGoesOutToPort4500AndIsTakenBackWhileIkeOn4500IsNot() throws Exception {
+        connect(Encapsulation.IPIP, 0, Protection.IPSEC_ESP_AES_GCM_128, false);
+        EspSaSink sinkA = a.dataplane.espSaSink("b").orElseThrow();
+        EspSaSink sinkB = b.dataplane.espSaSink("a").orElseThrow();
+        byte[] material = HexFormat.of().parseHex("101112131415161718191a1b1c1d1e1f20212223");
+        // As IKE hands them over with NAT-T or a peer that forces encapsulation (strongSwan's kernel-libipsec).
+        SecurityAssociation udp = SecurityAssociation.fromKeyMaterial(0x5151, EspAlgorithm.AES_GCM_16_128, material, true,
+                new TunnelEndpoints(InetAddress.getByName("192.168.50.1"), InetAddress.getByName("192.168.50.2"))
+                        .withUdpEncapsulation(UdpEncapsulation.NAT_T));
+        sinkB.addInbound(udp);
+        sinkA.setOutbound(udp);
+
+        byte[] sent = markedFromA1("10.2.0.10");
+        byte[] out = across(sent);
+        assertEquals(17, u8(out, 23), "UDP");
+        assertEquals(4500, u16(out, 34), "from 4500");
+        assertEquals(4500, u16(out, 36), "to 4500");
+        assertEquals(0x5151, ByteBuffer.wrap(out, 42, 4).getInt(), "the SPI right behind the UDP header: not the non-ESP marker");
+        assertFalse(contains(out, MARKER));
+        assertDelivered(sent);
+
+        // IKE behind the zero marker and a NAT keepalive reach the engine only if the uplink passes them: dropped, never the pod's.
+        byte[] ikeDatagram = new byte[8 + 36];
+        ByteBuffer.wrap(ikeDatagram).putShort((short) 4500).putShort((short) 4500).putShort((short) ikeDatagram.length); // then zeros: the marker
+        ikeDatagram[20] = 0x2e; // something where the IKE header goes
+        byte[] ike = FrameBuilder.ip("192.168.50.1", "192.168.50.2").from(A_UPLINK).to(B_UPLINK).raw(17, ikeDatagram).build();
+        byte[] keepalive = FrameBuilder.ip("192.168.50.1", "192.168.50.2").from(A_UPLINK).to(B_UPLINK).raw(17,
+                new byte[]{0x11, (byte) 0x94, 0x11, (byte) 0x94, 0, 9, 0, 0, (byte) 0xff}).build();
+        b.uplink.inject(ike, keepalive);
+        b.run();
+        assertTrue(b1.drain().isEmpty());
+        assertEquals(2, b.engine.drops(DropReason.ESP_NOT_ESP));
+
+        byte[] again = markedFromA1("10.2.0.10");
+        byte[] second = across(again);
+        assertEquals(2, ByteBuffer.wrap(second, 46, 4).getInt(), "sequence number 2");
+        assertDelivered(again);
+    }
+
     // ---- replacing, removing, refusing ---------------------------------------------------------------------------
 
     @Test
@@ -500,9 +541,17 @@ class TunnelsTest {
 
     @Test
     void refusesWhatItCannotDoAndNamesTheField() {
-        TunnelSpec ike = new TunnelSpec("b", IpAddress.parse("192.168.50.1"), IpAddress.parse("192.168.50.2"), List.of(IpPrefix.parse("10.2.0.0/24")),
+        // IKE must listen on the local address, and 192.0.2.1 (TEST-NET-1) is nobody's here: refused, nothing left behind.
+        TunnelSpec ike = new TunnelSpec("b", IpAddress.parse("192.0.2.1"), IpAddress.parse("192.0.2.2"), List.of(IpPrefix.parse("10.2.0.0/24")),
                 Encapsulation.IPIP, 0, Protection.IPSEC_ESP_AES_GCM_128, KeyExchange.IKEV2_PSK, Optional.of(Secret.ofString("psk")));
-        assertThrows(UnsupportedOperationException.class, () -> a.dataplane.tunnels().put(ike));
+        InvalidSpecException unbound = assertThrows(InvalidSpecException.class, () -> a.dataplane.tunnels().put(ike));
+        assertEquals("localAddress", unbound.field());
+        assertTrue(unbound.getMessage().contains("192.0.2.1"), unbound.getMessage());
+        assertEquals(List.of(), a.dataplane.tunnels().list());
+        assertEquals(0, countTunnels(a));
+        TunnelSpec wireguard = new TunnelSpec("b", IpAddress.parse("192.168.50.1"), IpAddress.parse("192.168.50.2"), List.of(IpPrefix.parse("10.2.0.0/24")),
+                Encapsulation.NONE, 0, Protection.WIREGUARD, KeyExchange.IKEV2_PSK, Optional.of(Secret.ofString("psk")));
+        assertThrows(UnsupportedOperationException.class, () -> a.dataplane.tunnels().put(wireguard));
         InvalidSpecException vxlanEsp = assertThrows(InvalidSpecException.class, () -> a.dataplane.tunnels().put(
                 spec("b", "192.168.50.1", "192.168.50.2", "10.2.0.0/24", Encapsulation.VXLAN, 3, Protection.IPSEC_ESP_AES_GCM_128,
                         Optional.of(keyOf(Protection.IPSEC_ESP_AES_GCM_128)))));

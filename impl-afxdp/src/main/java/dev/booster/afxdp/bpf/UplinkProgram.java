@@ -31,9 +31,11 @@ import static dev.booster.afxdp.bpf.Register.R6;
  * The uplink's XDP program, assembled here (no clang): frames whose IPv4 or IPv6 destination lies in one of the pod
  * CIDRs go to the AF_XDP socket of their RX queue ({@code bpf_redirect_map(&xsks, rx_queue_index, XDP_PASS)}: a queue
  * without a socket passes), and so does the node's tunnel traffic: IP in IP (protocol 4 or 41), ESP (50) and VXLAN
- * (UDP to 4789; IPv4 only with a 20-byte header, IPv6 only without extension headers) to one of the local tunnel
- * addresses. Everything else, ARP, IKE (UDP 500/4500) and other ethertypes included, is {@code XDP_PASS}ed to the
- * kernel, so the host keeps its own networking on that interface.
+ * (UDP to 4789), and ESP in UDP (to 4500, only when the first 4 payload bytes, the SPI, are not zero) to one of the
+ * local tunnel addresses (UDP: IPv4 only with a 20-byte header, IPv6 only without extension headers). Everything
+ * else, ARP, IKE (UDP 500, and 4500 behind the zero non-ESP marker), NAT keepalives and other ethertypes included,
+ * is {@code XDP_PASS}ed to the kernel, so the host keeps its own networking on that interface and the node's IKE
+ * daemon gets its messages.
  *
  * <p>Its maps are made with {@code bpf_map_create}: two LPM tries (IPv4 key: prefix length u32 + 4 address bytes;
  * IPv6: + 16 bytes), two hashes of local tunnel addresses (4 and 16-byte keys) and an XSKMAP by queue index. The program hangs on a BPF link: closing this object (or the
@@ -59,6 +61,8 @@ public final class UplinkProgram implements AutoCloseable {
     static final int ETH_P_IP_LOADED = 0x0008, ETH_P_IPV6_LOADED = 0xdd86;
     /** UDP port 4789 (VXLAN) as a little-endian u16 load of the network-order field sees it. */
     static final int VXLAN_PORT_LOADED = 0xb512;
+    /** UDP port 4500 (ESP in UDP, and IKE after NAT-T) as a little-endian u16 load sees it. */
+    static final int ESP_IN_UDP_PORT_LOADED = 0x9411;
     static final int IPV4_PROTOCOL = ETH_HEADER + 9, IPV6_NEXT_HEADER = ETH_HEADER + 6;
     static final int IPPROTO_IPIP = 4, IPPROTO_IPV6 = 41, IPPROTO_ESP = 50, IPPROTO_UDP = 17;
 
@@ -151,8 +155,10 @@ public final class UplinkProgram implements AutoCloseable {
                 .mov(R4, R2).add(R4, ETH_HEADER + IPV4_HEADER + 8)
                 .jmp(Condition.JGT, R4, R3, "pass")
                 .ldx(Size.H, R5, R2, ETH_HEADER + IPV4_HEADER + 2)
-                .jmp(Condition.JNE, R5, VXLAN_PORT_LOADED, "pass")
-                .label("tunnel4")
+                .jmp(Condition.JEQ, R5, VXLAN_PORT_LOADED, "tunnel4")
+                .jmp(Condition.JNE, R5, ESP_IN_UDP_PORT_LOADED, "pass");
+        espInUdp(a, ETH_HEADER + IPV4_HEADER, "4");
+        a.label("tunnel4")
                 .ldx(Size.W, R5, R2, IPV4_DADDR)
                 .stx(Size.W, FP, -12, R5)
                 .loadMapFd(R1, tunnel4Map)
@@ -184,8 +190,10 @@ public final class UplinkProgram implements AutoCloseable {
                 .mov(R4, R2).add(R4, ETH_HEADER + IPV6_HEADER + 8)
                 .jmp(Condition.JGT, R4, R3, "pass")
                 .ldx(Size.H, R5, R2, ETH_HEADER + IPV6_HEADER + 2)
-                .jmp(Condition.JNE, R5, VXLAN_PORT_LOADED, "pass")
-                .label("tunnel6");
+                .jmp(Condition.JEQ, R5, VXLAN_PORT_LOADED, "tunnel6")
+                .jmp(Condition.JNE, R5, ESP_IN_UDP_PORT_LOADED, "pass");
+        espInUdp(a, ETH_HEADER + IPV6_HEADER, "6");
+        a.label("tunnel6");
         for (int word = 0; word < 4; word++) {
             a.ldx(Size.W, R5, R2, IPV6_DADDR + 4 * word).stx(Size.W, FP, -40 + 4 * word, R5);
         }
@@ -205,6 +213,25 @@ public final class UplinkProgram implements AutoCloseable {
                 .mov(R0, XDP_PASS)
                 .exit();
         return a.assemble();
+    }
+
+    /**
+     * For a UDP datagram to 4500 at {@code udp} (R2 = data, R3 = data_end, the UDP header bounds-checked): falls through
+     * to the tunnel lookup when it is ESP, jumps to "pass" when it is the host's (RFC 3948 §2.2-2.3): IKE behind the
+     * 4-byte zero non-ESP marker, a 1-byte 0xff NAT keepalive, anything shorter than the marker. The UDP length field,
+     * not the frame, says how long the datagram is: Ethernet pads a keepalive to 60 bytes with zeros after the 0xff.
+     */
+    private static void espInUdp(BpfAssembler a, int udp, String family) {
+        String longEnough = "esp_in_udp_long" + family;
+        a.ldx(Size.B, R5, R2, udp + 4)                                 // UDP length, high byte: >= 256 is long enough
+                .jmp(Condition.JNE, R5, 0, longEnough)
+                .ldx(Size.B, R5, R2, udp + 5)
+                .jmp(Condition.JLT, R5, 8 + 4, "pass")                 // no room for an SPI: a keepalive or junk
+                .label(longEnough)
+                .mov(R4, R2).add(R4, udp + 8 + 4)
+                .jmp(Condition.JGT, R4, R3, "pass")
+                .ldx(Size.W, R5, R2, udp + 8)
+                .jmp(Condition.JEQ, R5, 0, "pass");                    // the non-ESP marker: IKE, for the kernel's socket
     }
 
     /**

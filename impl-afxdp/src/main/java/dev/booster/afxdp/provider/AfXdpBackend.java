@@ -87,10 +87,36 @@ final class AfXdpBackend implements EngineBackend {
         return Optional.ofNullable(uplink);
     }
 
-    /** Tunnels leave through the uplink ({@code afxdp.uplink}); without one the dataplane refuses them. */
+    /**
+     * Tunnels leave through the uplink ({@code afxdp.uplink}); without one the dataplane refuses them. Their IKE sockets
+     * are opened in the node's namespace ({@code afxdp.netns}), where the uplink and its addresses are.
+     */
     @Override
     public synchronized Optional<TunnelUplink> tunnelUplink() {
-        return Optional.ofNullable(uplink);
+        return Optional.ofNullable(uplink).map(u -> new NodeTunnelUplink(u, options.netns()));
+    }
+
+    /** The uplink as the dataplane's tunnels see it: {@link TunnelUplink#inNodeNetns} enters {@code afxdp.netns}. */
+    private record NodeTunnelUplink(AfXdpUplink uplink, NodeNetns netns) implements TunnelUplink {
+        @Override
+        public int engineIndex() {
+            return uplink.engineIndex();
+        }
+
+        @Override
+        public int mtu() {
+            return uplink.mtu();
+        }
+
+        @Override
+        public void acceptTunnelTraffic(java.util.Set<dev.booster.api.net.IpAddress> localAddresses) {
+            uplink.acceptTunnelTraffic(localAddresses);
+        }
+
+        @Override
+        public <T> T inNodeNetns(Supplier<T> task) {
+            return netns.supply(task);
+        }
     }
 
     @Override

@@ -93,7 +93,8 @@ class BpfAssemblerTest {
         assertTrue(java.util.regex.Pattern.compile("^(.{16})*1505....86dd0000").matcher(hex).find(), "if r5 == 0xdd86 (IPv6): " + hex);
         assertTrue(hex.contains("1811000003000000") && hex.contains("1811000004000000") && hex.contains("1811000005000000")
                 && hex.contains("1811000006000000") && hex.contains("1811000007000000"), "all five maps");
-        assertTrue(java.util.regex.Pattern.compile("^(.{16})*5505....12b50000").matcher(hex).find(), "if r5 != 0xb512 (UDP port 4789): " + hex);
+        assertTrue(java.util.regex.Pattern.compile("^(.{16})*1505....12b50000").matcher(hex).find(), "if r5 == 0xb512 (UDP port 4789): " + hex);
+        assertTrue(java.util.regex.Pattern.compile("^(.{16})*5505....11940000").matcher(hex).find(), "if r5 != 0x9411 (UDP port 4500): " + hex);
         assertTrue(hex.endsWith("b700000002000000" + "9500000000000000"), "falls back to XDP_PASS");
     }
 

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * pod: pod a1 (10.81.1.10, fd81:1::10) on node A, pod b1 (10.81.2.10, fd81:2::10) on node B. For each encapsulation
  * and protection the tunnels are put (replacing the previous case's, make before break), then a1 pings b1 (IPv4 and
  * IPv6) and sends b1 a TCP stream whose first bytes are a marker, while {@code tcpdump} records the wire: with ESP the
- * capture holds only ESP and never the marker; with VXLAN only UDP to 4789. The capture is on node A's port of the
+ * capture holds only ESP (keyed by IKEv2: ESP and IKE on UDP 500) and never the marker; with VXLAN only UDP to 4789. The capture is on node A's port of the
  * bridge, which every frame between the nodes crosses (a capture on the bridge device itself would see only the
  * frames the bridge floods or delivers to itself, not those it forwards between its ports).
  */
@@ -84,16 +84,24 @@ class TwoNodeTunnelTest {
         IPIP_OVER_IPV6(Encapsulation.IPIP, Protection.NONE, true),
         VXLAN(Encapsulation.VXLAN, Protection.NONE, false),
         IPIP_ESP_128(Encapsulation.IPIP, Protection.IPSEC_ESP_AES_GCM_128, false),
-        NONE_ESP_256_OVER_IPV6(Encapsulation.NONE, Protection.IPSEC_ESP_AES_GCM_256, true);
+        NONE_ESP_256_OVER_IPV6(Encapsulation.NONE, Protection.IPSEC_ESP_AES_GCM_256, true),
+        /** ESP keyed by IKEv2 with a PSK: both nodes run IKE on UDP 500 in their namespaces; A (lower address) initiates. */
+        IPIP_ESP_128_IKEV2_PSK(Encapsulation.IPIP, Protection.IPSEC_ESP_AES_GCM_128, false, KeyExchange.IKEV2_PSK);
 
         final Encapsulation encapsulation;
         final Protection protection;
         final boolean outer6;
+        final KeyExchange keyExchange;
 
         Case(Encapsulation encapsulation, Protection protection, boolean outer6) {
+            this(encapsulation, protection, outer6, KeyExchange.STATIC);
+        }
+
+        Case(Encapsulation encapsulation, Protection protection, boolean outer6, KeyExchange keyExchange) {
             this.encapsulation = encapsulation;
             this.protection = protection;
             this.outer6 = outer6;
+            this.keyExchange = keyExchange;
         }
     }
 
@@ -174,20 +182,28 @@ class TwoNodeTunnelTest {
     @ParameterizedTest
     @EnumSource(Case.class)
     void podsOnTwoNodesTalkThroughTheTunnel(Case c) throws Exception {
-        Optional<Secret> key = c.protection == Protection.NONE ? Optional.empty() : Optional.of(secret(c.protection));
+        boolean ike = c.keyExchange == KeyExchange.IKEV2_PSK;
+        Optional<Secret> key = c.protection == Protection.NONE ? Optional.empty()
+                : Optional.of(ike ? Secret.ofString("two-node psk " + PID) : secret(c.protection));
         String localA = c.outer6 ? NODE_A6 : NODE_A;
         String localB = c.outer6 ? NODE_B6 : NODE_B;
         int vni = c.encapsulation == Encapsulation.VXLAN ? 4242 : 0;
-        a.tunnels().put(new TunnelSpec("node-b", IpAddress.parse(localA), IpAddress.parse(localB),
-                List.of(IpPrefix.parse("10.81.2.0/24"), IpPrefix.parse("fd81:2::/64")), c.encapsulation, vni, c.protection, KeyExchange.STATIC, key));
-        b.tunnels().put(new TunnelSpec("node-a", IpAddress.parse(localB), IpAddress.parse(localA),
-                List.of(IpPrefix.parse("10.81.1.0/24"), IpPrefix.parse("fd81:1::/64")), c.encapsulation, vni, c.protection, KeyExchange.STATIC, key));
 
+        // The capture starts before the tunnels are put, so that it holds IKE's exchanges too.
         Path pcap = Path.of("/tmp/booster-tn-" + PID + "-" + c.name().toLowerCase() + ".pcap");
         captures.add(pcap);
         Files.deleteIfExists(pcap);
         TestNamespaces.Background tcpdump = namespaces.start(wire, "tcpdump", "-i", "wa", "--immediate-mode", "-U", "-n", "-w", pcap.toString());
         awaitCapturing(pcap);
+
+        a.tunnels().put(new TunnelSpec("node-b", IpAddress.parse(localA), IpAddress.parse(localB),
+                List.of(IpPrefix.parse("10.81.2.0/24"), IpPrefix.parse("fd81:2::/64")), c.encapsulation, vni, c.protection, c.keyExchange, key));
+        b.tunnels().put(new TunnelSpec("node-a", IpAddress.parse(localB), IpAddress.parse(localA),
+                List.of(IpPrefix.parse("10.81.1.0/24"), IpPrefix.parse("fd81:1::/64")), c.encapsulation, vni, c.protection, c.keyExchange, key));
+        if (ike) {
+            awaitSas((AfXdpDataplane) a, "node-b");
+            awaitSas((AfXdpDataplane) b, "node-a");
+        }
 
         CommandResult ping = namespaces.exec(podA, "ping", "-c", "3", "-W", "2", "-i", "0.2", POD_B);
         assertEquals(0, ping.exitCode(), () -> "ping a1 -> b1 (" + c + "):\n" + ping.stdout() + ping.stderr() + diagnostics());
@@ -222,11 +238,30 @@ class TwoNodeTunnelTest {
                 assertTrue(contains(capture, MARKER.getBytes(StandardCharsets.US_ASCII)), "unprotected, the payload is readable on the wire");
             }
             default -> {
-                for (byte[] f : ipFrames(frames)) assertEquals(50, protocol(f), "on the wire only ESP: " + describe(f));
+                if (ike) {
+                    for (byte[] f : ipFrames(frames)) {
+                        assertTrue(protocol(f) == 50 || udpDestination(f) == 500, "on the wire only ESP and IKE on UDP 500: " + describe(f));
+                    }
+                    assertTrue(ipFrames(frames).stream().anyMatch(f -> udpDestination(f) == 500), "IKE negotiated on the wire");
+                    assertTrue(ipFrames(frames).stream().anyMatch(f -> protocol(f) == 50), "ESP carried the traffic");
+                } else {
+                    for (byte[] f : ipFrames(frames)) assertEquals(50, protocol(f), "on the wire only ESP: " + describe(f));
+                }
                 assertFalse(contains(capture, MARKER.getBytes(StandardCharsets.US_ASCII)), "the inner payload never shows on the wire");
             }
         }
         assertFalse(ipFrames(frames).isEmpty());
+    }
+
+    /** Waits until IKE installed the SAs of {@code node}'s tunnel ({@code DataplaneEvent.TunnelKeyed} comes with them). */
+    private void awaitSas(AfXdpDataplane dp, String remoteNode) throws InterruptedException {
+        var keying = dp.tunnelKeying(remoteNode).orElseThrow();
+        long deadline = System.nanoTime() + 30_000_000_000L; // the initiator may retry once: its first try can precede the peer's tunnel
+        while (keying.inboundSpis().isEmpty()) {
+            if (System.nanoTime() > deadline) fail("IKE did not key the tunnel to " + remoteNode + diagnostics());
+            Thread.sleep(50);
+        }
+        Thread.sleep(200); // the outbound SA follows the inbound one in the same call; let both sides finish
     }
 
     static Secret secret(Protection protection) {
