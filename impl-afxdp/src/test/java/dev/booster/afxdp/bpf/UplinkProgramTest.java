@@ -1,7 +1,7 @@
 package dev.booster.afxdp.bpf;
 
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.api.net.IpAddress;
