@@ -26,6 +26,7 @@ public final class Errno {
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
+    public static final int EPIPE = 32;
     public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
@@ -35,8 +36,11 @@ public final class Errno {
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
+    public static final int ECONNRESET = 104;
     public static final int ENOBUFS = 105;
+    public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
+    public static final int ECONNREFUSED = 111;
     /** Kernel-internal "not supported" that BPF and XDP calls can leak to user space; libc has no text for it. */
     public static final int ENOTSUPP = 524;
 
@@ -69,6 +73,7 @@ public final class Errno {
             case ENFILE -> "ENFILE";
             case EMFILE -> "EMFILE";
             case ENOSPC -> "ENOSPC";
+            case EPIPE -> "EPIPE";
             case ERANGE -> "ERANGE";
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case ENOSYS -> "ENOSYS";
@@ -78,8 +83,11 @@ public final class Errno {
             case EADDRINUSE -> "EADDRINUSE";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL";
             case ENETDOWN -> "ENETDOWN";
+            case ECONNRESET -> "ECONNRESET";
             case ENOBUFS -> "ENOBUFS";
+            case ENOTCONN -> "ENOTCONN";
             case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
             case ENOTSUPP -> "ENOTSUPP";
             default -> "errno " + errno;
         };

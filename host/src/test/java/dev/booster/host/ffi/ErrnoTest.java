@@ -31,4 +31,13 @@ class ErrnoTest {
         assertEquals("xsk_socket__create(veth-x, queue 0)", e.call());
         assertEquals("close(7): Bad file descriptor (EBADF)", new NativeCallException("close(7)", Errno.EBADF).getMessage());
     }
+
+    @Test
+    void withoutAHintTheMessageIsCallTextAndName() {
+        // memif's form: its errors carry no hint
+        assertEquals("connect(/run/memif.sock): Connection refused (ECONNREFUSED)",
+                new NativeCallException("connect(/run/memif.sock)", Errno.ECONNREFUSED, "").getMessage());
+        assertEquals("sendmsg(memif control): Broken pipe (EPIPE)",
+                new NativeCallException("sendmsg(memif control)", Errno.EPIPE, "").getMessage());
+    }
 }
