@@ -53,6 +53,8 @@ public enum DropReason {
     ESP_SEQUENCE_EXHAUSTED,
     ESP_CLOSED,
     ESP_CRYPTO_ERROR,
+    /** ipsec's NOT_ESP (IKE or a NAT keepalive on the ESP-in-UDP port): every EspDrop needs its ESP_ reason here. */
+    ESP_NOT_ESP,
     /** The packet was still inside the graph after the runner's pass limit: a bug guard that should stay at 0. */
     GRAPH_LOOP;
 
