@@ -1,6 +1,6 @@
 package dev.booster.cli;
 
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.link.IpLinkManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

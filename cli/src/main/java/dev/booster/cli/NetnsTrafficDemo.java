@@ -1,6 +1,6 @@
 package dev.booster.cli;
 
-import dev.booster.afxdp.link.CommandResult;
+import dev.booster.host.link.CommandResult;
 import dev.booster.afxdp.provider.AfXdpProvider;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;

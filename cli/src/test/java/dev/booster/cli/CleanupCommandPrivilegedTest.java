@@ -1,6 +1,6 @@
 package dev.booster.cli;
 
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.link.IpLinkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

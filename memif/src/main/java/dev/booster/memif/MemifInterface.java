@@ -1,9 +1,9 @@
 package dev.booster.memif;
 
 import dev.booster.api.pod.Memif.Role;
-import dev.booster.memif.ffi.Errno;
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.memif.ffi.Libc;
-import dev.booster.memif.ffi.NativeCallException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

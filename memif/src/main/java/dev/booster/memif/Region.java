@@ -1,7 +1,7 @@
 package dev.booster.memif;
 
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.memif.ffi.Libc;
-import dev.booster.memif.ffi.NativeCallException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

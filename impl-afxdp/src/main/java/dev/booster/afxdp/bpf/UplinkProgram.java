@@ -2,11 +2,11 @@ package dev.booster.afxdp.bpf;
 
 import dev.booster.afxdp.bpf.BpfAssembler.Condition;
 import dev.booster.afxdp.bpf.BpfAssembler.Size;
-import dev.booster.afxdp.ffi.Errno;
+import dev.booster.host.ffi.Errno;
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 import dev.booster.afxdp.ffi.Libxdp;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.IpPrefix;

@@ -1,5 +1,11 @@
 package dev.booster.afxdp.ffi;
 
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.Libc;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeLibrary;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -109,6 +115,14 @@ public final class Libbpf {
     private static final int STRERROR_BUFFER = 256;
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static Libbpf instance;
+
+    static {
+        // Only libbpf and libxdp calls (libxdp loads this class first) can return these codes, and only libbpf knows their text.
+        Errno.describeLibraryCodes(LIBBPF_ERRNO_START, LIBBPF_ERRNO_END, errno -> {
+            String text = unavailableReason().isEmpty() ? load().strerror(errno) : "libbpf error";
+            return text + " (LIBBPF_ERRNO " + errno + ")";
+        });
+    }
 
     // int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
     private final MethodHandle bpfXdpQueryId;

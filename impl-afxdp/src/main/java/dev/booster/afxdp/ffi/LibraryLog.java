@@ -1,5 +1,7 @@
 package dev.booster.afxdp.ffi;
 
+import dev.booster.host.ffi.Libc;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

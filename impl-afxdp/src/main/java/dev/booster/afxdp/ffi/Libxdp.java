@@ -1,5 +1,11 @@
 package dev.booster.afxdp.ffi;
 
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.Libc;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeLibrary;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;

@@ -1,6 +1,6 @@
 package dev.booster.afxdp.port;
 
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 import dev.booster.engine.IdleStrategy;
 import dev.booster.engine.state.ForwardingState;
 import dev.booster.engine.state.InterfaceTable;

@@ -1,14 +1,5 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.ffi.Libc;
-import dev.booster.afxdp.ffi.NativeCallException;
-import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
-import dev.booster.afxdp.link.CommandFailedException;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.LinkOffloads;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.link.NetnsThreads;
 import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
 import dev.booster.api.Capability;
@@ -25,6 +16,18 @@ import dev.booster.engine.Engine;
 import dev.booster.engine.dataplane.EngineBackend;
 import dev.booster.engine.dataplane.PodPort;
 import dev.booster.engine.dataplane.TunnelUplink;
+import dev.booster.host.ffi.Libc;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
+import dev.booster.host.link.CommandFailedException;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.LinkOffloads;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.link.NetnsThreads;
+import dev.booster.host.pod.HostVethNames;
+import dev.booster.host.pod.PodLinkSetup;
+import dev.booster.host.pod.PodNetns;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

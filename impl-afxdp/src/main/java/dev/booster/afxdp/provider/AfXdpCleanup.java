@@ -1,8 +1,9 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.link.IpLinkManager;
 import dev.booster.afxdp.port.BusyPollIdle;
 import dev.booster.afxdp.port.SocketPollIdle;
 import dev.booster.api.Capability;

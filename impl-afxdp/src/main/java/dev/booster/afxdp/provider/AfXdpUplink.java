@@ -1,15 +1,15 @@
 package dev.booster.afxdp.provider;
 
 import dev.booster.afxdp.bpf.UplinkProgram;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
 import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
 import dev.booster.afxdp.xsk.XskConfig;
 import dev.booster.afxdp.xsk.XdpProgramMode;
 import dev.booster.api.DataplaneException;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;

@@ -1,6 +1,6 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.host.link.NetnsThreads;
 import dev.booster.api.InvalidSpecException;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpFamily;

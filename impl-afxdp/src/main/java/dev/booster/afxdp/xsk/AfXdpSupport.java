@@ -1,10 +1,10 @@
 package dev.booster.afxdp.xsk;
 
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 import dev.booster.afxdp.ffi.Libxdp;
-import dev.booster.afxdp.ffi.NativeCallException;
-import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
 
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.booster.afxdp.xsk;
 
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -51,7 +51,7 @@ public final class Umem implements AutoCloseable {
      * Maps {@code config.byteSize()} bytes of anonymous memory (zeroed; pinned by the kernel when the first socket
      * registers it).
      *
-     * @throws dev.booster.afxdp.ffi.NativeCallException the kernel refused the mapping (the message says why)
+     * @throws dev.booster.host.ffi.NativeCallException the kernel refused the mapping (the message says why)
      */
     public static Umem create(UmemConfig config) {
         Objects.requireNonNull(config, "config");

@@ -1,7 +1,7 @@
 package dev.booster.afxdp.xsk;
 
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 import dev.booster.api.InvalidSpecException;
 import dev.booster.api.pod.InterfaceNames;
 

@@ -1,10 +1,10 @@
 package dev.booster.afxdp.xsk;
 
-import dev.booster.afxdp.ffi.Errno;
+import dev.booster.host.ffi.Errno;
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Libc;
 import dev.booster.afxdp.ffi.Libxdp;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.api.InvalidSpecException;
 
 import java.io.IOException;

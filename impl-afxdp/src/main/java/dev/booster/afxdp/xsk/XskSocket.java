@@ -1,9 +1,9 @@
 package dev.booster.afxdp.xsk;
 
-import dev.booster.afxdp.ffi.Errno;
-import dev.booster.afxdp.ffi.Libc;
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.Libc;
 import dev.booster.afxdp.ffi.Libxdp;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.api.InvalidSpecException;
 import dev.booster.api.pod.InterfaceNames;
 
@@ -108,8 +108,8 @@ public final class XskSocket implements AutoCloseable {
      *
      * @throws InvalidSpecException                                    bad interface name or queue
      * @throws IllegalStateException                                   the UMEM is closed or shared by as many sockets as it allows
-     * @throws dev.booster.afxdp.ffi.NativeCallException               the kernel or libxdp refused; the message says why and what helps
-     * @throws dev.booster.afxdp.ffi.NativeLibraryUnavailableException libxdp is missing
+     * @throws dev.booster.host.ffi.NativeCallException               the kernel or libxdp refused; the message says why and what helps
+     * @throws dev.booster.host.ffi.NativeLibraryUnavailableException libxdp is missing
      */
     public static XskSocket open(Umem umem, String interfaceName, int queue, XskConfig config) {
         InterfaceNames.check("interfaceName", interfaceName);

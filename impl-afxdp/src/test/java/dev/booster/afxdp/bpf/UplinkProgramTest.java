@@ -1,7 +1,7 @@
 package dev.booster.afxdp.bpf;
 
 import dev.booster.afxdp.ffi.Libbpf;
-import dev.booster.afxdp.ffi.NativeCallException;
+import dev.booster.host.ffi.NativeCallException;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.api.net.IpAddress;
@@ -64,7 +64,7 @@ class UplinkProgramTest {
             int devmap = add(fds, libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_DEVMAP, "bst_t_devs", 4, 4, 4, 0));
             int tunnel4 = add(fds, libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_HASH, "bst_t_tun4", 4, 1, 4, 0));
             int tunnel6 = add(fds, libbpf.mapCreate(Libbpf.BPF_MAP_TYPE_HASH, "bst_t_tun6", 16, 1, 4, 0));
-            libbpf.mapUpdateInt(devmap, 0, dev.booster.afxdp.ffi.Libc.ifNameToIndex("lo"), "devmap[0] = lo");
+            libbpf.mapUpdateInt(devmap, 0, dev.booster.host.ffi.Libc.ifNameToIndex("lo"), "devmap[0] = lo");
             libbpf.mapUpdate(tunnel4, LOCAL4, new byte[]{1}, Libbpf.BPF_ANY, "tunnel4");
             libbpf.mapUpdate(tunnel6, LOCAL6, new byte[]{1}, Libbpf.BPF_ANY, "tunnel6");
             int program = add(fds, libbpf.programLoad(Libbpf.BPF_PROG_TYPE_XDP, "bst_t_uplink", "GPL",
@@ -86,7 +86,7 @@ class UplinkProgramTest {
             byte[] cut = java.util.Arrays.copyOf(udp4(LOCAL4, 4500, spi), 14 + 20 + 8 + 2);
             assertEquals(XDP_PASS, libbpf.programTestRun(program, cut), "the frame ends inside the SPI");
         } finally {
-            for (int fd : fds.reversed()) dev.booster.afxdp.ffi.Libc.close(fd);
+            for (int fd : fds.reversed()) dev.booster.host.ffi.Libc.close(fd);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.booster.afxdp.ffi;
 
+import dev.booster.host.ffi.NativeCallException;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,13 +1,19 @@
 package dev.booster.afxdp.link;
 
-import dev.booster.afxdp.ffi.Libc;
-import dev.booster.afxdp.ffi.NativeCallException;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.net.Route;
+import dev.booster.host.ffi.Libc;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.link.CommandRunner;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.link.NetnsThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

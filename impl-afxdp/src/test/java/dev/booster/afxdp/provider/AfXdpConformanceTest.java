@@ -1,12 +1,13 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.testing.NetnsPodNetwork;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.spi.Dataplanes;
 import dev.booster.testkit.conformance.DataplaneConformanceSuite;
 import dev.booster.testkit.conformance.PodNetwork;

@@ -1,14 +1,10 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.port.WorkerUmem;
 import dev.booster.afxdp.port.XskPort;
-import dev.booster.afxdp.xsk.FramePool;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.TestNamespaces;
+import dev.booster.afxdp.xsk.FramePool;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.net.InterfaceAddress;
@@ -27,6 +23,11 @@ import dev.booster.api.policy.PolicyType;
 import dev.booster.api.stats.DropCounter;
 import dev.booster.api.stats.InterfaceCounters;
 import dev.booster.engine.dataplane.EngineDataplane;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.spi.Dataplanes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,7 +242,7 @@ class AfXdpDataplaneTest {
             dp.pods().attach(pod(nsA, "a", A4, A6));
 
             assertSucceeded(ping(nsA, B4));
-            CommandResult fromB = dev.booster.afxdp.link.CommandRunner.processes().run(
+            CommandResult fromB = dev.booster.host.link.CommandRunner.processes().run(
                     List.of("nsenter", "--net=" + path, "ping", "-c", "2", "-W", "2", "-i", "0.2", A4), Duration.ofSeconds(20));
             assertSucceeded(fromB);
             b.detach();

@@ -1,9 +1,5 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.link.NetnsThreads;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.afxdp.testing.TestNamespaces;
@@ -18,6 +14,11 @@ import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Veth;
 import dev.booster.api.stats.InterfaceCounters;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.link.NetnsThreads;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.spi.Dataplanes;
 import dev.booster.testkit.conformance.MemifResponder;
 import org.junit.jupiter.api.AfterEach;

@@ -1,13 +1,8 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.afxdp.testing.TestNamespaces;
-import dev.booster.afxdp.link.CommandRunner;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.net.InterfaceAddress;
@@ -15,6 +10,12 @@ import dev.booster.api.net.IpPrefix;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Veth;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.CommandRunner;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.spi.Dataplanes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

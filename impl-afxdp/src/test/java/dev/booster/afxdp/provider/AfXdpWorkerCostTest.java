@@ -1,8 +1,5 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.Namespace;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.Dataplane;
@@ -10,6 +7,10 @@ import dev.booster.api.DataplaneConfig;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Veth;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.spi.Dataplanes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

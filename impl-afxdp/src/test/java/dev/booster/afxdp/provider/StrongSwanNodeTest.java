@@ -1,6 +1,6 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
+import dev.booster.host.link.CommandResult;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.DataplaneConfig;

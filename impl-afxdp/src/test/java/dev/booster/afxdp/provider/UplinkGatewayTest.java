@@ -1,7 +1,7 @@
 package dev.booster.afxdp.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.IpLinkManager;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.net.MacAddress;

@@ -1,6 +1,6 @@
 package dev.booster.afxdp.testing;
 
-import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.host.link.NetnsThreads;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.Ip6Address;
 import dev.booster.api.net.IpAddress;

@@ -1,9 +1,9 @@
 package dev.booster.afxdp.testing;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.CommandRunner;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkManager;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.CommandRunner;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.booster.afxdp.testing;
 
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
 import dev.booster.api.net.Ip4Address;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.net.MacAddress;

@@ -1,7 +1,7 @@
 package dev.booster.afxdp.xsk;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.CommandRunner;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.CommandRunner;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.ProcessResources;
 import org.junit.jupiter.api.AfterEach;

@@ -1,11 +1,11 @@
 package dev.booster.afxdp.xsk;
 
-import dev.booster.afxdp.ffi.Errno;
-import dev.booster.afxdp.ffi.NativeCallException;
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.CommandRunner;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.CommandRunner;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.NetnsThreads;
 import dev.booster.afxdp.testing.Privileged;
 import dev.booster.afxdp.testing.UdpFrames;
 import dev.booster.afxdp.testing.VethPair;
@@ -215,7 +215,7 @@ class XskVethTest {
         openCopyMode();
         int program = XdpQuery.attachedProgramId(veth.host);
         assertNotEquals(0, program, "libxdp attached its program");
-        assertEquals(program, veth.links.link(dev.booster.afxdp.link.Namespace.host(), veth.host).orElseThrow().xdpProgramId(),
+        assertEquals(program, veth.links.link(dev.booster.host.link.Namespace.host(), veth.host).orElseThrow().xdpProgramId(),
                 "ip link agrees");
         XskSocket closed = socket;
         closed.close();

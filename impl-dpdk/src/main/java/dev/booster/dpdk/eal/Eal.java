@@ -68,7 +68,7 @@ public final class Eal {
      *
      * @throws DataplaneException EAL init failed (now or earlier in this JVM: it cannot be retried), or the EAL runs
      *                            with other options than {@code options}
-     * @throws dev.booster.afxdp.ffi.NativeLibraryUnavailableException a DPDK library is missing
+     * @throws dev.booster.host.ffi.NativeLibraryUnavailableException a DPDK library is missing
      */
     public static synchronized Eal acquire(EalOptions options) {
         if (shutDown) throw new DataplaneException("DPDK's EAL was cleaned up at JVM shutdown; no dataplane can open now");

@@ -1,6 +1,6 @@
 package dev.booster.dpdk.eal;
 
-import dev.booster.afxdp.ffi.Errno;
+import dev.booster.host.ffi.Errno;
 import dev.booster.api.DataplaneException;
 
 import java.util.List;

@@ -7,8 +7,6 @@ final class Downcalls {
 
     /** Downcalls throw nothing checked; an {@code invokeExact} only declares it. */
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) return e;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException("a downcall threw a checked exception", t);
+        return dev.booster.host.ffi.Libc.rethrow(t);
     }
 }

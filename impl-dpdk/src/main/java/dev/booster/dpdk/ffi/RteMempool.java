@@ -1,7 +1,7 @@
 package dev.booster.dpdk.ffi;
 
-import dev.booster.afxdp.ffi.NativeLibrary;
-import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
+import dev.booster.host.ffi.NativeLibrary;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

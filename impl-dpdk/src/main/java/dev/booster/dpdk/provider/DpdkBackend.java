@@ -1,15 +1,15 @@
 package dev.booster.dpdk.provider;
 
-import dev.booster.afxdp.ffi.Libc;
-import dev.booster.afxdp.ffi.NativeCallException;
-import dev.booster.afxdp.link.CommandFailedException;
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.LinkOffloads;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.link.NetnsThreads;
-import dev.booster.afxdp.provider.HostVethNames;
-import dev.booster.afxdp.provider.PodLinkSetup;
-import dev.booster.afxdp.provider.PodNetns;
+import dev.booster.host.ffi.Libc;
+import dev.booster.host.ffi.NativeCallException;
+import dev.booster.host.link.CommandFailedException;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.LinkOffloads;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.link.NetnsThreads;
+import dev.booster.host.pod.HostVethNames;
+import dev.booster.host.pod.PodLinkSetup;
+import dev.booster.host.pod.PodNetns;
 import dev.booster.api.Capability;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.InvalidSpecException;

@@ -1,7 +1,7 @@
 package dev.booster.dpdk.provider;
 
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
 import dev.booster.api.net.MacAddress;
 import dev.booster.dpdk.port.DpdkPort;
 import dev.booster.dpdk.port.Vdev;

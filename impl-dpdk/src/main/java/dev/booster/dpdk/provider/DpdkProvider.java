@@ -1,7 +1,7 @@
 package dev.booster.dpdk.provider;
 
-import dev.booster.afxdp.ffi.NativeLibraryUnavailableException;
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.ffi.NativeLibraryUnavailableException;
+import dev.booster.host.link.IpLinkManager;
 import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;

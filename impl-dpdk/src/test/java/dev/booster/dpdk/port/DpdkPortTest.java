@@ -1,6 +1,6 @@
 package dev.booster.dpdk.port;
 
-import dev.booster.afxdp.link.NetnsThreads;
+import dev.booster.host.link.NetnsThreads;
 import dev.booster.afxdp.testing.UdpFrames;
 import dev.booster.afxdp.testing.VethPair;
 import dev.booster.dpdk.eal.Eal;

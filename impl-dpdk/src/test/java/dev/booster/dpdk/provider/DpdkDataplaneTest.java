@@ -1,10 +1,10 @@
 package dev.booster.dpdk.provider;
 
-import dev.booster.afxdp.link.CommandResult;
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.LinkInfo;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.link.CommandResult;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.LinkInfo;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;

@@ -1,8 +1,8 @@
 package dev.booster.dpdk.provider;
 
-import dev.booster.afxdp.link.IpLinkManager;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.link.IpLinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.afxdp.testing.ProcessResources;
 import dev.booster.afxdp.testing.TestNamespaces;
 import dev.booster.api.DataplaneConfig;

@@ -1,9 +1,9 @@
 package dev.booster.vpp.provider;
 
-import dev.booster.afxdp.link.LinkManager;
-import dev.booster.afxdp.link.Namespace;
-import dev.booster.afxdp.provider.PodLinkSetup;
-import dev.booster.afxdp.provider.PodNetns;
+import dev.booster.host.link.LinkManager;
+import dev.booster.host.link.Namespace;
+import dev.booster.host.pod.PodLinkSetup;
+import dev.booster.host.pod.PodNetns;
 import dev.booster.api.net.IpFamily;
 import dev.booster.api.net.MacAddress;
 import dev.booster.api.pod.InterfaceSpec;

@@ -17,7 +17,7 @@ import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Pods;
 import dev.booster.api.pod.Tap;
 import dev.booster.api.pod.Veth;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.pod.HostVethNames;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

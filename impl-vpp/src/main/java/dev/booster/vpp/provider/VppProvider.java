@@ -4,7 +4,7 @@ import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.DataplaneException;
-import dev.booster.afxdp.link.IpLinkManager;
+import dev.booster.host.link.IpLinkManager;
 import dev.booster.spi.Availability;
 import dev.booster.spi.DataplaneProvider;
 import dev.booster.vpp.api.VppApiClient;

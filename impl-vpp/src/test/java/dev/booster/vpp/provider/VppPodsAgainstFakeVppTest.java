@@ -14,7 +14,7 @@ import dev.booster.api.pod.PodAttachment;
 import dev.booster.api.pod.PodSpec;
 import dev.booster.api.pod.Tap;
 import dev.booster.api.pod.Veth;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.vpp.api.FakeVppServer;
 import dev.booster.vpp.api.VppApiClient;
 import dev.booster.vpp.api.VppClientOptions;

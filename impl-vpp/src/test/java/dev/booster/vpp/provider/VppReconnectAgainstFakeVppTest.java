@@ -9,7 +9,7 @@ import dev.booster.api.policy.LabelSelector;
 import dev.booster.api.policy.NetworkPolicy;
 import dev.booster.api.policy.NetworkPolicySpec;
 import dev.booster.api.policy.PolicySet;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.vpp.binapi.AclAction;
 import dev.booster.vpp.binapi.AclAddReplace;
 import dev.booster.vpp.binapi.AclRule;

@@ -3,7 +3,7 @@ package dev.booster.vpp.provider;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.pod.Veth;
 import dev.booster.api.stats.InterfaceCounters;
-import dev.booster.afxdp.provider.HostVethNames;
+import dev.booster.host.pod.HostVethNames;
 import dev.booster.vpp.binapi.CliInband;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,8 @@
 package dev.booster.memif.ffi;
 
+import dev.booster.host.ffi.Errno;
+import dev.booster.host.ffi.NativeCallException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -144,11 +147,6 @@ public final class Libc {
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), ERRNO);
     // int close(int fd);
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
-    // char *strerror(int errnum);
-    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-
-    /** glibc's messages are far shorter; the bound only keeps a corrupt pointer from reading the whole heap. */
-    private static final long STRERROR_MAX_BYTES = 1024;
 
     private Libc() {
     }
@@ -166,16 +164,6 @@ public final class Libc {
         }
     }
 
-    /** libc's text for {@code errno}, e.g. "Connection refused". */
-    public static String strerror(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            return text.reinterpret(STRERROR_MAX_BYTES).getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     private static int errno(MemorySegment state) {
         return (int) CALL_STATE_ERRNO.get(state, 0L);
     }
@@ -185,7 +173,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) SOCKET.invokeExact(state, AF_UNIX, type, 0);
-            if (fd < 0) throw new NativeCallException("socket(AF_UNIX, " + what + ")", errno(state));
+            if (fd < 0) throw failed("socket(AF_UNIX, " + what + ")", errno(state));
             return fd;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -220,7 +208,7 @@ public final class Libc {
             MemorySegment address = arena.allocate(SOCKADDR_UN);
             int length = sockaddrUn(address, path);
             int rc = (int) BIND.invokeExact(state, fd, address, length);
-            if (rc != 0) throw new NativeCallException("bind(" + path + ")", errno(state));
+            if (rc != 0) throw failed("bind(" + path + ")", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -230,7 +218,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) LISTEN.invokeExact(state, fd, backlog);
-            if (rc != 0) throw new NativeCallException("listen(" + what + ")", errno(state));
+            if (rc != 0) throw failed("listen(" + what + ")", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -244,7 +232,7 @@ public final class Libc {
             if (fd < 0) {
                 int errno = errno(state);
                 if (errno == Errno.EAGAIN || errno == Errno.EINTR) return -1;
-                throw new NativeCallException("accept(" + what + ")", errno);
+                throw failed("accept(" + what + ")", errno);
             }
             return fd;
         } catch (Throwable t) {
@@ -258,7 +246,7 @@ public final class Libc {
             MemorySegment address = arena.allocate(SOCKADDR_UN);
             int length = sockaddrUn(address, path);
             int rc = (int) CONNECT.invokeExact(state, fd, address, length);
-            if (rc != 0) throw new NativeCallException("connect(" + path + ")", errno(state));
+            if (rc != 0) throw failed("connect(" + path + ")", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -292,7 +280,7 @@ public final class Libc {
             do {
                 sent = (long) SENDMSG.invokeExact(state, fd, msg, MSG_NOSIGNAL);
             } while (sent < 0 && errno(state) == Errno.EINTR);
-            if (sent < 0) throw new NativeCallException("sendmsg(" + what + ")", errno(state));
+            if (sent < 0) throw failed("sendmsg(" + what + ")", errno(state));
             return sent;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -325,7 +313,7 @@ public final class Libc {
             } while (received < 0 && errno(state) == Errno.EINTR);
             if (received < 0) {
                 if (errno(state) == Errno.EAGAIN) return null;
-                throw new NativeCallException("recvmsg(" + what + ")", errno(state));
+                throw failed("recvmsg(" + what + ")", errno(state));
             }
             int length = (int) Math.min(received, buffer.length);
             MemorySegment.copy(payload, JAVA_BYTE, 0, buffer, 0, length);
@@ -376,7 +364,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), flags);
-            if (fd < 0) throw new NativeCallException("memfd_create(" + name + ")", errno(state));
+            if (fd < 0) throw failed("memfd_create(" + name + ")", errno(state));
             return fd;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -387,7 +375,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) FTRUNCATE.invokeExact(state, fd, length);
-            if (rc != 0) throw new NativeCallException("ftruncate(" + what + ", " + length + " bytes)", errno(state));
+            if (rc != 0) throw failed("ftruncate(" + what + ", " + length + " bytes)", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -398,7 +386,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             long size = (long) LSEEK.invokeExact(state, fd, 0L, SEEK_END);
-            if (size < 0) throw new NativeCallException("lseek(" + what + ", SEEK_END)", errno(state));
+            if (size < 0) throw failed("lseek(" + what + ", SEEK_END)", errno(state));
             return size;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -410,7 +398,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) FCNTL.invokeExact(state, fd, cmd, arg);
-            if (rc < 0) throw new NativeCallException("fcntl(" + what + ")", errno(state));
+            if (rc < 0) throw failed("fcntl(" + what + ")", errno(state));
             return rc;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -424,7 +412,7 @@ public final class Libc {
             MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length,
                     PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0L);
             if (address.address() == MAP_FAILED) {
-                throw new NativeCallException("mmap(" + what + ", " + length + " bytes)", errno(state));
+                throw failed("mmap(" + what + ", " + length + " bytes)", errno(state));
             }
             return address;
         } catch (Throwable t) {
@@ -436,7 +424,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
-            if (rc != 0) throw new NativeCallException("munmap(" + what + ", " + length + " bytes)", errno(state));
+            if (rc != 0) throw failed("munmap(" + what + ", " + length + " bytes)", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -446,7 +434,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int fd = (int) EVENTFD.invokeExact(state, 0, flags);
-            if (fd < 0) throw new NativeCallException("eventfd(" + what + ")", errno(state));
+            if (fd < 0) throw failed("eventfd(" + what + ")", errno(state));
             return fd;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -481,7 +469,7 @@ public final class Libc {
             int rc = (int) POLL.invokeExact(state, fds, (long) count, timeoutMillis);
             if (rc < 0) {
                 if (errno(state) == Errno.EINTR) return 0;
-                throw new NativeCallException("poll(" + count + " descriptors)", errno(state));
+                throw failed("poll(" + count + " descriptors)", errno(state));
             }
             return rc;
         } catch (Throwable t) {
@@ -494,16 +482,18 @@ public final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc = (int) CLOSE.invokeExact(state, fd);
             // EINTR still releases the descriptor on Linux; retrying could close a descriptor reused meanwhile.
-            if (rc != 0 && errno(state) != Errno.EINTR) throw new NativeCallException("close(" + fd + ")", errno(state));
+            if (rc != 0 && errno(state) != Errno.EINTR) throw failed("close(" + fd + ")", errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** Lets unchecked exceptions (our own, or the linker's) through unchanged; downcalls throw nothing checked. */
+    /** memif's errors carry no fix-it hint: the shared hints ({@link Errno#hint}) are about AF_XDP and namespaces. */
+    private static NativeCallException failed(String call, int errno) {
+        return new NativeCallException(call, errno, "");
+    }
+
     private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) return e;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException("a downcall threw a checked exception", t);
+        return dev.booster.host.ffi.Libc.rethrow(t);
     }
 }
