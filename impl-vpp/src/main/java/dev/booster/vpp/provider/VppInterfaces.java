@@ -27,6 +27,7 @@ import dev.booster.vpp.binapi.SwInterfaceSetUnnumbered;
 import dev.booster.vpp.binapi.AfPacketCreateV3;
 import dev.booster.vpp.binapi.AfPacketCreateV3Reply;
 import dev.booster.vpp.binapi.AfPacketDelete;
+import dev.booster.vpp.binapi.AfPacketFlags;
 import dev.booster.vpp.binapi.AfPacketMode;
 import dev.booster.vpp.binapi.FibPath;
 import dev.booster.vpp.binapi.FibPathNh;
@@ -72,6 +73,14 @@ public final class VppInterfaces {
             AclInterfaceSetAclList.TYPE, dev.booster.vpp.binapi.AclAddReplaceReply.TYPE,
             dev.booster.vpp.binapi.AclDelReply.TYPE, dev.booster.vpp.binapi.AclInterfaceSetAclListReply.TYPE);
 
+    /**
+     * What VPP's CLI and older API versions default to, and v3 takes literally (0 when unset): without
+     * {@code CKSUM_GSO} VPP reads a veth's TCP and UDP packets without their checksums (the pod's kernel left them to
+     * an offload) and forwards them so, and the receiving pod drops them: ping worked, TCP and UDP did not (live VPP
+     * v26.06). {@code QDISC_BYPASS} sends straight to the veth as VPP's own default does.
+     */
+    static final AfPacketFlags AF_PACKET_FLAGS = new AfPacketFlags(
+            AfPacketFlags.AF_PACKET_API_FLAG_QDISC_BYPASS.value() | AfPacketFlags.AF_PACKET_API_FLAG_CKSUM_GSO.value());
     /** VPP's own af_packet ring geometry, made explicit so that a VPP with other defaults behaves the same. */
     static final int AF_PACKET_FRAME_SIZE = 2048;
     static final int AF_PACKET_FRAMES_PER_BLOCK = 32;
@@ -97,7 +106,7 @@ public final class VppInterfaces {
                         .hwAddr(VppAddresses.mac(mac)).hostIfName(hostIfName)
                         .rxFrameSize(AF_PACKET_FRAME_SIZE).txFrameSize(AF_PACKET_FRAME_SIZE)
                         .rxFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK).txFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK)
-                        .build()));
+                        .flags(AF_PACKET_FLAGS).build()));
         return (int) reply.swIfIndex();
     }
 

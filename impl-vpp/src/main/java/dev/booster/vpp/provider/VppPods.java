@@ -55,7 +55,7 @@ final class VppPods implements Pods {
         final InterfaceSpec spec;
         final String field;
         final String hostName;
-        /** The pod side's MAC; null when unknown (a memif whose peer picks its own) or absent (IP-mode memif). */
+        /** The pod side's MAC (given, or derived from the pod and interface); null for an IP-mode memif, which has none. */
         final MacAddress podMac;
         final int tapId;
         int swIfIndex = -1;
@@ -278,8 +278,11 @@ final class VppPods implements Pods {
                 }
                 yield new PodInterface(t, field, "tap" + nextTapId, podMac, nextTapId++);
             }
+            // An Ethernet memif's application answers no ARP for its MAC as a kernel would (live: VPP's ARP went
+            // unanswered and nothing reached the pod); as on the engine, a MAC not given is derived, and VPP is told
+            // it through a static neighbour. The application takes every frame its memif brings.
             case Memif m -> new PodInterface(m, field, memifSocketName(spec, m),
-                    m.mode() == Memif.Mode.IP ? null : m.mac().orElse(null), -1);
+                    m.mode() == Memif.Mode.IP ? null : podMac, -1);
             case AfXdp _ -> throw new UnsupportedCapabilityException(VppProvider.NAME, Capability.AF_XDP_POD,
                     "VPP's af_xdp interfaces are not mapped; attach the pod with Veth (af_packet), Tap or Memif");
         };

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 /**
  * Provider {@code vpp}: a running FD.io VPP does the packet work, driven through its binary API (as Calico/VPP
  * drives it with govpp): pods (veth through af_packet, tap, memif), policy on the acl plugin, interface counters,
- * and reconnecting after a VPP restart. Tunnels and services are not mapped onto VPP yet, and nothing has run
- * against a live VPP's shared conformance suite, so it claims no capability and ranks below {@code memory}: nobody
- * gets it without asking for it by name.
+ * and reconnecting after a VPP restart. It claims what the shared conformance suite showed against a live VPP
+ * ({@link VppDataplane#CAPABILITIES}); tunnels and services are not mapped onto VPP yet. It ranks below
+ * {@code memory} because it needs a VPP running beside Booster: nobody gets it without asking for it by name.
  */
 public final class VppProvider implements DataplaneProvider {
 
@@ -51,7 +51,7 @@ public final class VppProvider implements DataplaneProvider {
         return VppDataplane.CAPABILITIES;
     }
 
-    /** Below {@code memory} (0) until the backend does what its capabilities will say. */
+    /** Below {@code memory} (0): a VPP must be running and configured for it, which only a user who names it has. */
     @Override
     public int priority() {
         return -10;

@@ -3,6 +3,7 @@ package dev.booster.vpp.provider;
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.vpp.api.VppApiClient;
 
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,6 +59,27 @@ final class VppSession {
         if (socket != null && --socket.users == 0) {
             memifSockets.remove(name);
             interfaces.removeMemifSocket(socket.id);
+            deleteSocketFile(name);
+        }
+    }
+
+    /**
+     * VPP v26.06 leaves the listener's file behind when its last memif and the socket registration are deleted (seen
+     * live); the backend runs on VPP's host (veths need it), so it removes the file it had VPP make. Abstract sockets
+     * have no file.
+     */
+    private static void deleteSocketFile(String name) {
+        if (name.startsWith("abstract:")) return;
+        java.nio.file.Path file = java.nio.file.Path.of(name);
+        try {
+            if (file.isAbsolute() && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                Files.deleteIfExists(file); // a socket, not a file or directory someone named by mistake
+            }
+        } catch (java.io.IOException | SecurityException e) {
+            System.getLogger(VppSession.class.getName()).log(System.Logger.Level.WARNING, "could not delete memif socket"
+                    + " file " + file + " that VPP left: " + e.getMessage());
         }
     }
 

@@ -43,18 +43,58 @@ final class VppStats implements Stats {
         }
         List<InterfaceCounters> result = new ArrayList<>();
         for (ShownInterface shown : parseShowInterface(output)) {
-            result.add(new InterfaceCounters(shown.index(), shown.name(), podOf.get(shown.index()),
+            result.add(new InterfaceCounters(shown.index(), shown.name(), podOf.getOrDefault(shown.index(), ""),
                     shown.counter("rx packets"), shown.counter("rx bytes"), shown.counter("tx packets"),
                     shown.counter("tx bytes"), shown.counter("drops")));
         }
         return result;
     }
 
+    /**
+     * Booster's drop reasons that VPP counts as node errors ({@code show errors}): so far the acl plugin's denies
+     * ({@code ACL deny packets} of its {@code acl-plugin-*} nodes) as {@code policy-deny}. VPP's other drops (no
+     * route, TTL...) are error counters of their own nodes that no Booster reason names yet; each interface's total
+     * is in {@link #interfaces()}. VPP's counters count from VPP's start, not from the dataplane's.
+     */
     @Override
     public List<DropCounter> drops() {
-        throw new UnsupportedOperationException("drop counters by reason: VPP keeps them as node error counters in its"
-                + " stats segment (/err/...), which the vpp backend does not read yet; interfaces() has each"
-                + " interface's drops");
+        String output;
+        synchronized (dataplane.lock) {
+            output = dataplane.session().interfaces.cli("show errors");
+        }
+        long policyDenies = parseShowErrors(output).stream()
+                .filter(e -> e.node().startsWith(ACL_NODE_PREFIX) && e.reason().equals(ACL_DENY_REASON))
+                .mapToLong(ShownError::count).sum();
+        return policyDenies == 0 ? List.of() : List.of(new DropCounter(POLICY_DENY, policyDenies));
+    }
+
+    static final String POLICY_DENY = "policy-deny";
+    static final String ACL_NODE_PREFIX = "acl-plugin-";
+    static final String ACL_DENY_REASON = "ACL deny packets";
+
+    /** One line of {@code show errors}: how many times {@code node} counted {@code reason}, at {@code severity}. */
+    record ShownError(long count, String node, String reason, String severity) {
+    }
+
+    /**
+     * Reads {@code show errors}: a header line, then per counter its count, node name, reason (words) and severity
+     * (one word); a line that does not read so fails, naming it.
+     */
+    static List<ShownError> parseShowErrors(String output) {
+        List<ShownError> result = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.isBlank()) continue;
+            String[] words = line.strip().split("\\s+");
+            if (words[0].equals("Count") && words.length > 1 && words[1].equals("Node")) continue;
+            if (words.length < 4) throw unreadable("show errors", line);
+            try {
+                result.add(new ShownError(Long.parseLong(words[0]), words[1],
+                        String.join(" ", List.of(words).subList(2, words.length - 1)), words[words.length - 1]));
+            } catch (NumberFormatException e) {
+                throw unreadable("show errors", line);
+            }
+        }
+        return result;
     }
 
     @Override
@@ -106,7 +146,11 @@ final class VppStats implements Stats {
     }
 
     private static IllegalStateException unreadable(String line) {
-        return new IllegalStateException("cannot read VPP's 'show interface' line \"" + line.strip() + "\": its"
+        return unreadable("show interface", line);
+    }
+
+    private static IllegalStateException unreadable(String command, String line) {
+        return new IllegalStateException("cannot read VPP's '" + command + "' line \"" + line.strip() + "\": its"
                 + " format differs from VPP v26.06's");
     }
 }

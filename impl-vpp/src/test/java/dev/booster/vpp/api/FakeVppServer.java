@@ -85,6 +85,8 @@ public final class FakeVppServer implements AutoCloseable {
     private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, Long>> counters = new ConcurrentHashMap<>();
+    /** {@code show errors}' lines: "node\treason\tseverity" to count, in the order set. */
+    private final Map<String, Long> errors = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     private final Map<Integer, String> interfaceNames = new TreeMap<>();
     private volatile ServerSocketChannel server;
     private volatile SocketChannel client;
@@ -157,6 +159,11 @@ public final class FakeVppServer implements AutoCloseable {
         counters.computeIfAbsent(swIfIndex, i -> new ConcurrentHashMap<>()).put(counter, value);
     }
 
+    /** Sets an error counter {@code show errors} prints: {@code node} counted {@code reason} {@code count} times. */
+    public void setError(String node, String reason, String severity, long count) {
+        errors.put(node + "\t" + reason + "\t" + severity, count);
+    }
+
     /** Sends {@code event} (a message without context, e.g. {@code sw_interface_event}) to the connected client. */
     public <E extends VppMessage> void sendEvent(VppMessageType<E> type, E event) throws IOException {
         byte[] body = type.encode(event, new VppMessageHeader(idsByType.get(type), 1, 0));
@@ -203,6 +210,7 @@ public final class FakeVppServer implements AutoCloseable {
         interfaceNames.clear();
         interfaceNames.put(0, "local0");
         counters.clear();
+        errors.clear();
         try {
             ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(socket));
@@ -270,6 +278,7 @@ public final class FakeVppServer implements AutoCloseable {
             case AclAddReplace add -> new AclAddReplaceReply(add.aclIndex() == 0xffff_ffffL ? nextAclIndex++
                     : add.aclIndex(), 0);
             case CliInband cli when cli.cmd().equals("show interface") -> new CliInbandReply(0, showInterface());
+            case CliInband cli when cli.cmd().equals("show errors") -> new CliInbandReply(0, showErrors());
             case DeleteLoopback delete -> forget(delete.swIfIndex(), DeleteLoopbackReply.TYPE);
             case AfPacketDelete delete -> forget(interfaceNames.entrySet().stream()
                     .filter(e -> e.getValue().equals("host-" + delete.hostIfName())).mapToLong(Map.Entry::getKey)
@@ -317,6 +326,18 @@ public final class FakeVppServer implements AutoCloseable {
             for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                 out.append(" ".repeat(70)).append(line).append('\n');
             }
+        }
+        return out.toString();
+    }
+
+    /** VPP's {@code show errors} table (as v26.06 prints it) of the counters a test set. */
+    private String showErrors() {
+        StringBuilder out = new StringBuilder(String.format("%8s%19s%30s%21s %n", "Count", "Node", "Reason", "Severity"));
+        synchronized (errors) {
+            errors.forEach((key, count) -> {
+                String[] parts = key.split("\t");
+                out.append(String.format("%10d %24s %32s %14s  %n", count, parts[0], parts[1], parts[2]));
+            });
         }
         return out.toString();
     }

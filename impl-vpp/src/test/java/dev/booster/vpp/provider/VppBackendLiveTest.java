@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The backend against a running VPP, when {@code BOOSTER_VPP_API_SOCKET} names its API socket (see
  * impl-vpp/README.md); skipped otherwise. Needs no root beyond access to VPP's socket: a memif pod (VPP makes its
- * socket under /run/vpp), a policy on it, its counters, and everything taken back at the end. Written against the
- * fake VPP's behaviour; it has not run against a live VPP yet.
+ * socket under /run/vpp), a policy on it, its counters, and everything taken back at the end, the socket file too.
  */
 @EnabledIfEnvironmentVariable(named = "BOOSTER_VPP_API_SOCKET", matches = ".*\\S.*", disabledReason = "no live VPP:"
         + " set BOOSTER_VPP_API_SOCKET=/run/vpp/api.sock to run the backend against a running VPP, see"
@@ -58,6 +58,7 @@ class VppBackendLiveTest {
             // The gateway loopback stays for later pods until the dataplane closes; the memif is gone.
             assertTrue(dataplane.interfaces().list().stream().noneMatch(i -> i.swIfIndex() == swIfIndex));
             assertEquals(before + 1, dataplane.interfaces().list().size());
+            assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(socket)), "the memif socket file VPP left is removed");
         }
         try (Dataplane vpp = new VppProvider().open(DataplaneConfig.builder().provider("vpp")
                 .option("vpp.socket", System.getenv("BOOSTER_VPP_API_SOCKET")).build())) {

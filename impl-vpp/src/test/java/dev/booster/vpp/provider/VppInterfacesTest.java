@@ -97,7 +97,10 @@ class VppInterfacesTest {
         List<TranscriptReplayServer.Exchange> script = new java.util.ArrayList<>();
         script.add(TranscriptReplayServer.step(TRANSCRIPT, "handshake"));
         for (String step : steps) {
-            script.add(TranscriptReplayServer.step(TRANSCRIPT, step));
+            // The recorded client left af_packet_create_v3's flags 0; the backend sets QDISC_BYPASS|CKSUM_GSO (see
+            // VppInterfaces.AF_PACKET_FLAGS, asserted by VppPodsAgainstFakeVppTest), so that one message differs.
+            TranscriptReplayServer.Exchange exchange = TranscriptReplayServer.step(TRANSCRIPT, step);
+            script.add(step.equals("af_packet_create_v3") ? exchange.anyFieldValues() : exchange);
         }
         script.add(TranscriptReplayServer.goodbye(TRANSCRIPT));
         server = TranscriptReplayServer.start(directory, TRANSCRIPT, script);

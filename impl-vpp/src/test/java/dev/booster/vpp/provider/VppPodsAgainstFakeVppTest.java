@@ -112,7 +112,7 @@ class VppPodsAgainstFakeVppTest {
                 + hostName + " ee:ee:ee:ee:ee:ee 02:00:00:00:00:0a"), host.calls());
         assertEquals(List.of(
                 new AfPacketCreateV3(AfPacketMode.AF_PACKET_API_MODE_ETHERNET, GATEWAY_MAC, false, hostName,
-                        2048, 2048, 32, 32, new AfPacketFlags(0), 1, 1),
+                        2048, 2048, 32, 32, new AfPacketFlags(3), 1, 1),
                 up(1),
                 new CreateLoopbackInstance(GATEWAY_MAC, false, 0),
                 up(2),

@@ -87,7 +87,7 @@ class VppReconnectAgainstFakeVppTest {
         assertEquals(List.of(
                 FakeVppFixture.WATCH_INTERFACES,
                 new AfPacketCreateV3(AfPacketMode.AF_PACKET_API_MODE_ETHERNET, GATEWAY_MAC, false, hostName,
-                        2048, 2048, 32, 32, new AfPacketFlags(0), 1, 1),
+                        2048, 2048, 32, 32, new AfPacketFlags(3), 1, 1),
                 up(1),
                 new CreateLoopbackInstance(GATEWAY_MAC, false, 0),
                 up(2),

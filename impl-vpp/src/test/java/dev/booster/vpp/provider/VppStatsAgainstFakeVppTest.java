@@ -2,6 +2,7 @@ package dev.booster.vpp.provider;
 
 import dev.booster.api.net.InterfaceAddress;
 import dev.booster.api.pod.Veth;
+import dev.booster.api.stats.DropCounter;
 import dev.booster.api.stats.InterfaceCounters;
 import dev.booster.host.pod.HostVethNames;
 import dev.booster.vpp.binapi.CliInband;
@@ -36,9 +37,9 @@ class VppStatsAgainstFakeVppTest {
 
             List<InterfaceCounters> counters = fake.dataplane.stats().interfaces();
             assertEquals(List.of(new CliInband("show interface")), fake.vpp.requests());
-            assertEquals(List.of(new InterfaceCounters(0, "local0", null, 0, 0, 0, 0, 0),
+            assertEquals(List.of(new InterfaceCounters(0, "local0", "", 0, 0, 0, 0, 0),
                     new InterfaceCounters(1, "host-" + HostVethNames.of("web", "eth0"), "web", 5, 398, 3, 210, 2),
-                    new InterfaceCounters(2, "loop2", null, 0, 0, 0, 0, 0)), counters);
+                    new InterfaceCounters(2, "loop2", "", 0, 0, 0, 0, 0)), counters);
         }
     }
 
@@ -68,5 +69,41 @@ class VppStatsAgainstFakeVppTest {
         IllegalStateException unreadable = assertThrows(IllegalStateException.class,
                 () -> VppStats.parseShowInterface("host-x  one  up  9000/0/0/0\n"));
         assertTrue(unreadable.getMessage().contains("host-x  one"), unreadable.getMessage());
+    }
+
+    @Test
+    void theAclPluginsDeniesArePolicyDenyDrops() throws Exception {
+        try (FakeVppFixture fake = new FakeVppFixture(directory)) {
+            assertEquals(List.of(), fake.dataplane.stats().drops(), "nothing denied yet");
+            fake.vpp.setError("acl-plugin-out-ip4-fa", "ACL deny packets", "error", 3);
+            fake.vpp.setError("acl-plugin-out-ip6-fa", "ACL deny packets", "error", 1);
+            fake.vpp.setError("acl-plugin-in-ip4-fa", "ACL permit packets", "error", 9);
+            fake.vpp.setError("ip4-input", "ip4 ttl <= 1", "error", 2);
+            fake.vpp.clearRequests();
+
+            assertEquals(List.of(new DropCounter("policy-deny", 4)), fake.dataplane.stats().drops());
+            assertEquals(List.of(new CliInband("show errors")), fake.vpp.requests());
+            assertEquals(4, fake.dataplane.stats().drops("policy-deny"));
+        }
+    }
+
+    /** {@code show errors} as VPP v26.06 printed it during the live suite. */
+    @Test
+    void vppsShowErrorsTableIsRead() {
+        String output = """
+                   Count                  Node                              Reason               Severity\s
+                        32          af-packet-input                    timed out block             error \s
+                         1             arp-reply                       ARP replies sent            info  \s
+                         2             ip6-input                  Multicast RPF check failed       error \s
+                         4        acl-plugin-out-ip4-fa                ACL deny packets            error \s
+                """;
+        assertEquals(List.of(new VppStats.ShownError(32, "af-packet-input", "timed out block", "error"),
+                new VppStats.ShownError(1, "arp-reply", "ARP replies sent", "info"),
+                new VppStats.ShownError(2, "ip6-input", "Multicast RPF check failed", "error"),
+                new VppStats.ShownError(4, "acl-plugin-out-ip4-fa", "ACL deny packets", "error")),
+                VppStats.parseShowErrors(output));
+        IllegalStateException unreadable = assertThrows(IllegalStateException.class,
+                () -> VppStats.parseShowErrors("  many  ip4-input  ttl  error\n"));
+        assertTrue(unreadable.getMessage().contains("show errors"), unreadable.getMessage());
     }
 }
