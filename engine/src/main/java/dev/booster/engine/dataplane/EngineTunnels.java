@@ -13,6 +13,7 @@ import dev.booster.engine.Engine;
 import dev.booster.engine.TunnelConfig;
 import dev.booster.engine.state.TunnelEsp;
 import dev.booster.ike.TunnelKeying;
+import dev.booster.ipsec.StaticEspKeys;
 import dev.booster.ipsec.EspSaSink;
 
 import java.util.ArrayList;

@@ -62,6 +62,7 @@ public final class VppDataplane implements Dataplane {
     private final VppPods pods;
     private final VppPolicies policies;
     private final VppStats stats;
+    private final VppTunnels tunnels;
     private final List<Consumer<? super DataplaneEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Events go out in order on a thread of their own: a slow listener never holds up VPP's programming. */
     private final java.util.concurrent.ExecutorService eventDelivery = java.util.concurrent.Executors
@@ -76,7 +77,16 @@ public final class VppDataplane implements Dataplane {
      * @param host      the host side of veth and tap pods
      */
     public VppDataplane(VppApiClient first, Supplier<VppApiClient> connector, Backoff backoff, HostLinks host) {
+        this(first, connector, backoff, host, Optional.empty());
+    }
+
+    /**
+     * @param uplink the host interface VPP reaches other nodes through, for tunnels (none: tunnels are refused)
+     */
+    public VppDataplane(VppApiClient first, Supplier<VppApiClient> connector, Backoff backoff, HostLinks host,
+                        Optional<VppUplink> uplink) {
         this.connector = connector;
+        this.tunnels = new VppTunnels(this, uplink);
         this.backoff = backoff;
         this.pods = new VppPods(this, host);
         this.policies = new VppPolicies(this);
@@ -123,9 +133,7 @@ public final class VppDataplane implements Dataplane {
 
     @Override
     public Tunnels tunnels() {
-        throw new UnsupportedCapabilityException(provider(), Capability.TUNNELS, "ipip/IPsec/WireGuard tunnels through"
-                + " VPP (ipip_add_tunnel, ipsec_sa_add_del, ipsec_tunnel_protect_update, or the ikev2 plugin) are not"
-                + " mapped yet");
+        return tunnels;
     }
 
     @Override
@@ -152,6 +160,11 @@ public final class VppDataplane implements Dataplane {
         synchronized (lock) {
             if (closed) return;
             closed = true;
+            try {
+                if (sessionIfConnected().isPresent()) tunnels.removeAll();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove the tunnels from VPP: " + e.getMessage(), e);
+            }
             for (VppPods.Pod pod : pods.attached()) pods.detach(pod.spec().uid());
             try {
                 sessionIfConnected().ifPresent(VppSession::releaseShared);
@@ -272,6 +285,7 @@ public final class VppDataplane implements Dataplane {
                     watchInterfaces(next);
                     pods.reprogram(next);
                     policies.reinstall(next);
+                    tunnels.reprogram(next);
                     reconnector = null;
                     use(next);
                 }

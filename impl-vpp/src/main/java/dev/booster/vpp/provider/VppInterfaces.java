@@ -35,6 +35,21 @@ import dev.booster.vpp.binapi.FibPathNhProto;
 import dev.booster.vpp.binapi.FibPathType;
 import dev.booster.vpp.binapi.IfStatusFlags;
 import dev.booster.vpp.binapi.IpRoute;
+import dev.booster.vpp.binapi.IpipAddTunnel;
+import dev.booster.vpp.binapi.IpipDelTunnel;
+import dev.booster.vpp.binapi.IpipTunnel;
+import dev.booster.vpp.binapi.IpsecCryptoAlg;
+import dev.booster.vpp.binapi.IpsecIntegAlg;
+import dev.booster.vpp.binapi.IpsecProto;
+import dev.booster.vpp.binapi.IpsecSadEntryAddV2;
+import dev.booster.vpp.binapi.IpsecSadEntryDel;
+import dev.booster.vpp.binapi.IpsecSadEntryV4;
+import dev.booster.vpp.binapi.IpsecSadFlags;
+import dev.booster.vpp.binapi.IpsecTunnelProtect;
+import dev.booster.vpp.binapi.IpsecTunnelProtectDel;
+import dev.booster.vpp.binapi.IpsecTunnelProtectUpdate;
+import dev.booster.vpp.binapi.Key;
+import dev.booster.vpp.binapi.TunnelMode;
 import dev.booster.vpp.binapi.IpRouteAddDel;
 import dev.booster.vpp.binapi.MemifCreateV2;
 import dev.booster.vpp.binapi.MemifDelete;
@@ -73,6 +88,14 @@ public final class VppInterfaces {
             AclInterfaceSetAclList.TYPE, dev.booster.vpp.binapi.AclAddReplaceReply.TYPE,
             dev.booster.vpp.binapi.AclDelReply.TYPE, dev.booster.vpp.binapi.AclInterfaceSetAclListReply.TYPE);
 
+    /** The ipip and ipsec messages tunnels need (both in VPP's core, but checked when a tunnel is put, as the ACL's). */
+    public static final List<VppMessageType<?>> TUNNEL_MESSAGES = List.of(IpipAddTunnel.TYPE, IpipDelTunnel.TYPE,
+            IpsecSadEntryAddV2.TYPE, IpsecSadEntryDel.TYPE, IpsecTunnelProtectUpdate.TYPE, IpsecTunnelProtectDel.TYPE,
+            dev.booster.vpp.binapi.IpipAddTunnelReply.TYPE, dev.booster.vpp.binapi.IpipDelTunnelReply.TYPE,
+            dev.booster.vpp.binapi.IpsecSadEntryAddV2Reply.TYPE, dev.booster.vpp.binapi.IpsecSadEntryDelReply.TYPE,
+            dev.booster.vpp.binapi.IpsecTunnelProtectUpdateReply.TYPE,
+            dev.booster.vpp.binapi.IpsecTunnelProtectDelReply.TYPE);
+
     /**
      * What VPP's CLI and older API versions default to, and v3 takes literally (0 when unset): without
      * {@code CKSUM_GSO} VPP reads a veth's TCP and UDP packets without their checksums (the pod's kernel left them to
@@ -104,6 +127,20 @@ public final class VppInterfaces {
         AfPacketCreateV3Reply reply = request("create af_packet on host interface " + hostIfName,
                 () -> vpp.call(AfPacketCreateV3.builder().mode(AfPacketMode.AF_PACKET_API_MODE_ETHERNET)
                         .hwAddr(VppAddresses.mac(mac)).hostIfName(hostIfName)
+                        .rxFrameSize(AF_PACKET_FRAME_SIZE).txFrameSize(AF_PACKET_FRAME_SIZE)
+                        .rxFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK).txFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK)
+                        .flags(AF_PACKET_FLAGS).build()));
+        return (int) reply.swIfIndex();
+    }
+
+    /**
+     * An af_packet interface on the host interface {@code hostIfName} with a MAC of VPP's choosing (02:fe:...), not the
+     * host interface's: the host's kernel then takes what is sent to VPP for another host's and leaves it alone.
+     */
+    public int createAfPacketRandomMac(String hostIfName) {
+        AfPacketCreateV3Reply reply = request("create af_packet on host interface " + hostIfName,
+                () -> vpp.call(AfPacketCreateV3.builder().mode(AfPacketMode.AF_PACKET_API_MODE_ETHERNET)
+                        .useRandomHwAddr(true).hostIfName(hostIfName)
                         .rxFrameSize(AF_PACKET_FRAME_SIZE).txFrameSize(AF_PACKET_FRAME_SIZE)
                         .rxFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK).txFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK)
                         .flags(AF_PACKET_FLAGS).build()));
@@ -247,6 +284,105 @@ public final class VppInterfaces {
                         .paths(List.of(path)).build())));
     }
 
+    /** A route in the default table to {@code destination} out of the point-to-point interface {@code swIfIndex}. */
+    public void addInterfaceRoute(IpPrefix destination, int swIfIndex) {
+        changeInterfaceRoute(destination, swIfIndex, true);
+    }
+
+    public void removeInterfaceRoute(IpPrefix destination, int swIfIndex) {
+        changeInterfaceRoute(destination, swIfIndex, false);
+    }
+
+    private void changeInterfaceRoute(IpPrefix destination, int swIfIndex, boolean add) {
+        FibPath path = FibPath.builder().swIfIndex(Integer.toUnsignedLong(swIfIndex)).weight(1)
+                .type(FibPathType.FIB_API_PATH_TYPE_NORMAL)
+                .proto(destination.address() instanceof dev.booster.api.net.Ip4Address
+                        ? FibPathNhProto.FIB_API_PATH_NH_PROTO_IP4 : FibPathNhProto.FIB_API_PATH_NH_PROTO_IP6)
+                .nh(FibPathNh.builder().classifyTableIndex(NONE).build())
+                .build();
+        request((add ? "add route " : "remove route ") + destination + " through interface " + swIfIndex,
+                () -> vpp.call(new IpRouteAddDel(add, false, IpRoute.builder().prefix(VppAddresses.prefix(destination))
+                        .paths(List.of(path)).build())));
+    }
+
+    /** A point-to-point IP-in-IP tunnel from {@code source} to {@code destination} (VPP picks the instance); its sw_if_index. */
+    public int createIpip(IpAddress source, IpAddress destination) {
+        return (int) request("create ipip tunnel " + source + " > " + destination,
+                () -> vpp.call(new IpipAddTunnel(IpipTunnel.builder().instance(NONE)
+                        .src(VppAddresses.address(source)).dst(VppAddresses.address(destination))
+                        .mode(TunnelMode.TUNNEL_API_MODE_P2P).build()))).swIfIndex();
+    }
+
+    public void deleteIpip(int swIfIndex) {
+        request("delete ipip tunnel " + swIfIndex, () -> vpp.call(new IpipDelTunnel(Integer.toUnsignedLong(swIfIndex))));
+    }
+
+    /**
+     * ESP SA {@code sadId} with {@code sa}'s SPI, AES-GCM key and salt, in transport mode: protecting an ipip tunnel
+     * with it puts ESP between the tunnel's outer header and the inner packet, which on the wire is ESP tunnel mode
+     * (next header 4 or 41), as the engine sends and expects. Extended sequence numbers as the engine's SAs;
+     * {@code inbound} with anti-replay over the SA's window.
+     */
+    public void addSa(long sadId, dev.booster.ipsec.SecurityAssociation sa, boolean inbound) {
+        long flags = sa.extendedSequenceNumbers() ? IpsecSadFlags.IPSEC_API_SAD_FLAG_USE_ESN.value() : 0;
+        if (inbound) {
+            flags |= IpsecSadFlags.IPSEC_API_SAD_FLAG_IS_INBOUND.value()
+                    | IpsecSadFlags.IPSEC_API_SAD_FLAG_USE_ANTI_REPLAY.value();
+        }
+        byte[] key = sa.key();
+        byte[] salt = sa.salt();
+        try {
+            IpsecSadEntryV4 entry = IpsecSadEntryV4.builder().sadId(sadId).spi(Integer.toUnsignedLong(sa.spi()))
+                    .protocol(IpsecProto.IPSEC_API_PROTO_ESP)
+                    .cryptoAlgorithm(switch (sa.algorithm()) {
+                        case AES_GCM_16_128 -> IpsecCryptoAlg.IPSEC_API_CRYPTO_ALG_AES_GCM_128;
+                        case AES_GCM_16_256 -> IpsecCryptoAlg.IPSEC_API_CRYPTO_ALG_AES_GCM_256;
+                    })
+                    .cryptoKey(key(key)).integrityAlgorithm(IpsecIntegAlg.IPSEC_API_INTEG_ALG_NONE)
+                    .flags(new IpsecSadFlags(flags))
+                    // VPP copies the u32 into the nonce as it came off the wire: the salt's bytes in order.
+                    .salt(Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(salt).getInt()))
+                    .antiReplayWindowSize(sa.replayWindow()).build();
+            request("add ESP SA " + sadId + " (SPI " + Integer.toUnsignedString(sa.spi()) + ", "
+                    + (inbound ? "inbound" : "outbound") + ")", () -> vpp.call(new IpsecSadEntryAddV2(entry)));
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+            java.util.Arrays.fill(salt, (byte) 0);
+        }
+    }
+
+    /** VPP's {@code key_t} is a length and 128 bytes. */
+    private static Key key(byte[] key) {
+        byte[] data = java.util.Arrays.copyOf(key, 128);
+        try {
+            return new Key(key.length, ByteArray.copyOf(data));
+        } finally {
+            java.util.Arrays.fill(data, (byte) 0);
+        }
+    }
+
+    public void deleteSa(long sadId) {
+        request("delete ESP SA " + sadId, () -> vpp.call(new IpsecSadEntryDel(sadId)));
+    }
+
+    /** Protects the point-to-point tunnel {@code swIfIndex}: packets out with SA {@code saOut}, in only with {@code saIn}. */
+    public void protectTunnel(int swIfIndex, IpAddress outerFamily, long saOut, long saIn) {
+        request("protect tunnel " + swIfIndex + " with SAs " + saOut + " (out), " + saIn + " (in)",
+                () -> vpp.call(new IpsecTunnelProtectUpdate(new IpsecTunnelProtect(Integer.toUnsignedLong(swIfIndex),
+                        zero(outerFamily), saOut, List.of(saIn)))));
+    }
+
+    public void unprotectTunnel(int swIfIndex, IpAddress outerFamily) {
+        request("remove the protection of tunnel " + swIfIndex,
+                () -> vpp.call(new IpsecTunnelProtectDel(Integer.toUnsignedLong(swIfIndex), zero(outerFamily))));
+    }
+
+    /** A point-to-point tunnel's "next hop" is the all-zeros address (VPP's ipsec.api). */
+    private static dev.booster.vpp.binapi.Address zero(IpAddress ofFamily) {
+        return VppAddresses.address(ofFamily instanceof dev.booster.api.net.Ip4Address
+                ? dev.booster.api.net.Ip4Address.ofBytes(new byte[4]) : dev.booster.api.net.Ip6Address.ofBytes(new byte[16]));
+    }
+
     /** A loopback interface with MAC {@code mac} (VPP picks the instance); its sw_if_index. */
     public int createLoopback(dev.booster.api.net.MacAddress mac) {
         return (int) request("create a loopback interface", () -> vpp.call(new CreateLoopbackInstance(
@@ -274,6 +410,12 @@ public final class VppInterfaces {
         request("set link-local address " + linkLocal + " on interface " + swIfIndex,
                 () -> vpp.call(new SwInterfaceIp6SetLinkLocalAddress(Integer.toUnsignedLong(swIfIndex),
                         new dev.booster.vpp.binapi.Ip6Address(ByteArray.copyOf(linkLocal.toBytes())))));
+    }
+
+    /** Enables IPv6 on {@code swIfIndex} (its link-local address VPP's choice): a tunnel carrying IPv6 pods. */
+    public void enableIp6Only(int swIfIndex) {
+        request("enable IPv6 on interface " + swIfIndex,
+                () -> vpp.call(new SwInterfaceIp6EnableDisable(Integer.toUnsignedLong(swIfIndex), true)));
     }
 
     /** A static neighbour: {@code address} is at {@code mac} on {@code swIfIndex} (no ARP/ND needed). */

@@ -92,7 +92,7 @@ public final class VppProvider implements DataplaneProvider {
                 .clientName("booster-" + config.nodeName()).require(VppDataplane.MESSAGES).build();
         try {
             return new VppDataplane(VppApiClient.connect(clientOptions), () -> VppApiClient.connect(clientOptions),
-                    VppDataplane.Backoff.DEFAULT, new IpHostLinks(new IpLinkManager()));
+                    VppDataplane.Backoff.DEFAULT, new IpHostLinks(new IpLinkManager()), options.uplink());
         } catch (VppApiException e) {
             throw new DataplaneException("provider '" + NAME + "' cannot use VPP at " + options.socket() + ": "
                     + e.getMessage(), e);

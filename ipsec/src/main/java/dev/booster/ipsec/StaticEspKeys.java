@@ -1,12 +1,9 @@
-package dev.booster.engine.dataplane;
+package dev.booster.ipsec;
 
 import dev.booster.api.Secret;
 import dev.booster.api.net.IpAddress;
 import dev.booster.api.tunnel.Protection;
 import dev.booster.api.tunnel.TunnelSpec;
-import dev.booster.ipsec.EspAlgorithm;
-import dev.booster.ipsec.SecurityAssociation;
-import dev.booster.ipsec.TunnelEndpoints;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,22 +26,25 @@ import java.util.Arrays;
  * <p>Static keys have no rekeying: a node whose dataplane restarts begins its sequence numbers at 1 again, which the
  * peer's replay window refuses as replays until the peer's tunnel is put anew (with another key, or removed and put).
  * Operators who need restarts without that step use IKEv2.
+ *
+ * <p>Every dataplane that speaks static ESP (the engine, the vpp provider) derives its SAs here, so that two nodes on
+ * different dataplanes agree on them.
  */
-final class StaticEspKeys {
+public final class StaticEspKeys {
     private static final byte[] SALT = "booster static esp v1".getBytes(StandardCharsets.US_ASCII);
 
     private StaticEspKeys() {
     }
 
-    static SecurityAssociation outbound(TunnelSpec spec) {
+    public static SecurityAssociation outbound(TunnelSpec spec) {
         return derive(spec, spec.localAddress(), spec.remoteAddress());
     }
 
-    static SecurityAssociation inbound(TunnelSpec spec) {
+    public static SecurityAssociation inbound(TunnelSpec spec) {
         return derive(spec, spec.remoteAddress(), spec.localAddress());
     }
 
-    static EspAlgorithm algorithm(Protection protection) {
+    public static EspAlgorithm algorithm(Protection protection) {
         return switch (protection) {
             case IPSEC_ESP_AES_GCM_128 -> EspAlgorithm.AES_GCM_16_128;
             case IPSEC_ESP_AES_GCM_256 -> EspAlgorithm.AES_GCM_16_256;
