@@ -67,6 +67,10 @@ record VppOptions(Path socket, Optional<VppUplink> uplink) {
         }
         List<InterfaceAddress> parsed = new ArrayList<>();
         for (String text : addresses.get().split(",")) {
+            if (!text.contains("/")) {
+                throw new InvalidSpecException("options." + UPLINK_ADDRESS, "\"" + text.strip() + "\" has no prefix"
+                        + " length; give the uplink's subnet, e.g. 192.0.2.2/24");
+            }
             try {
                 parsed.add(InterfaceAddress.parse(text.strip()));
             } catch (IllegalArgumentException e) {

@@ -285,6 +285,10 @@ public final class FakeVppServer implements AutoCloseable {
                     .findFirst().orElse(-1), AfPacketDeleteReply.TYPE);
             case TapDeleteV2 delete -> forget(delete.swIfIndex(), TapDeleteV2Reply.TYPE);
             case MemifDelete delete -> forget(delete.swIfIndex(), MemifDeleteReply.TYPE);
+            case dev.booster.vpp.binapi.IpipAddTunnel _ ->
+                    new dev.booster.vpp.binapi.IpipAddTunnelReply(0, newInterface("ipip" + nextSwIfIndex));
+            case dev.booster.vpp.binapi.IpipDelTunnel delete ->
+                    forget(delete.swIfIndex(), dev.booster.vpp.binapi.IpipDelTunnelReply.TYPE);
             default -> defaults(request.replyType(), 0);
         };
     }

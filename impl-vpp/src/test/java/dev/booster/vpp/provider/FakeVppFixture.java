@@ -27,11 +27,21 @@ final class FakeVppFixture implements AutoCloseable {
 
     /** On a VPP whose table has only the messages {@code offered} accepts. */
     FakeVppFixture(Path directory, java.util.function.Predicate<dev.booster.vpp.api.codec.VppMessageType<?>> offered) {
+        this(directory, offered, java.util.Optional.empty());
+    }
+
+    /** With the uplink tunnels need. */
+    FakeVppFixture(Path directory, VppUplink uplink) {
+        this(directory, type -> true, java.util.Optional.of(uplink));
+    }
+
+    private FakeVppFixture(Path directory, java.util.function.Predicate<dev.booster.vpp.api.codec.VppMessageType<?>> offered,
+                           java.util.Optional<VppUplink> uplink) {
         vpp = FakeVppServer.start(directory, offered);
         VppClientOptions options = VppClientOptions.builder().socket(vpp.socket()).requestTimeout(Duration.ofSeconds(5))
                 .require(VppDataplane.MESSAGES).build();
         dataplane = new VppDataplane(VppApiClient.connect(options), () -> VppApiClient.connect(options),
-                new VppDataplane.Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), host);
+                new VppDataplane.Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), host, uplink);
         dataplane.subscribe(events::add);
         if (!vpp.requests().equals(List.of(WATCH_INTERFACES))) {
             throw new AssertionError("the dataplane's first request is not want_interface_events: " + vpp.requests());
