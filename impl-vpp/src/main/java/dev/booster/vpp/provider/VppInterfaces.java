@@ -133,20 +133,6 @@ public final class VppInterfaces {
         return (int) reply.swIfIndex();
     }
 
-    /**
-     * An af_packet interface on the host interface {@code hostIfName} with a MAC of VPP's choosing (02:fe:...), not the
-     * host interface's: the host's kernel then takes what is sent to VPP for another host's and leaves it alone.
-     */
-    public int createAfPacketRandomMac(String hostIfName) {
-        AfPacketCreateV3Reply reply = request("create af_packet on host interface " + hostIfName,
-                () -> vpp.call(AfPacketCreateV3.builder().mode(AfPacketMode.AF_PACKET_API_MODE_ETHERNET)
-                        .useRandomHwAddr(true).hostIfName(hostIfName)
-                        .rxFrameSize(AF_PACKET_FRAME_SIZE).txFrameSize(AF_PACKET_FRAME_SIZE)
-                        .rxFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK).txFramesPerBlock(AF_PACKET_FRAMES_PER_BLOCK)
-                        .flags(AF_PACKET_FLAGS).build()));
-        return (int) reply.swIfIndex();
-    }
-
     public void deleteAfPacket(String hostIfName) {
         request("delete af_packet on " + hostIfName, () -> vpp.call(new AfPacketDelete(hostIfName)));
     }

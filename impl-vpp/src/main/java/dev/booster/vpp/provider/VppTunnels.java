@@ -40,6 +40,14 @@ final class VppTunnels implements Tunnels {
     private int uplinkSwIfIndex = -1;
     private final ArrayDeque<Runnable> uplinkUndo = new ArrayDeque<>();
     private long nextSadId = FIRST_SAD_ID;
+    /**
+     * The uplink's MAC: random (so two nodes never share one, whatever their interface names) but the same for the
+     * dataplane's life, so that a peer which learnt it (an engine node's {@code afxdp.uplink.gatewayMac}, an ARP cache)
+     * still reaches VPP after the uplink was made again (last tunnel removed then a new one, a VPP restart). Not the
+     * host interface's own MAC: the host's kernel would take VPP's packets as its own.
+     */
+    private final dev.booster.api.net.MacAddress uplinkMac =
+            dev.booster.api.net.MacAddress.locallyAdministered(new java.security.SecureRandom().nextLong());
 
     /** A tunnel as asked, and what takes back each of its steps in the current session, last step on top. */
     private static final class Installed {
@@ -120,6 +128,11 @@ final class VppTunnels implements Tunnels {
         for (Installed t : byNode.values()) t.undo.clear();
         if (!byNode.isEmpty()) checkMessages(session);
         for (Installed t : byNode.values()) program(session, t);
+    }
+
+    /** The MAC of VPP's uplink interface (for a peer that needs it, e.g. an engine node's gateway MAC). */
+    dev.booster.api.net.MacAddress uplinkMac() {
+        return uplinkMac;
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -220,7 +233,7 @@ final class VppTunnels implements Tunnels {
     private int uplink(VppInterfaces vpp) {
         if (uplinkSwIfIndex >= 0) return uplinkSwIfIndex;
         VppUplink link = uplink.orElseThrow();
-        int index = vpp.createAfPacketRandomMac(link.hostInterface());
+        int index = vpp.createAfPacket(link.hostInterface(), uplinkMac);
         uplinkUndo.push(() -> {
             vpp.deleteAfPacket(link.hostInterface());
             uplinkSwIfIndex = -1;

@@ -111,7 +111,7 @@ class VppTunnelsAgainstFakeVppTest {
         IpsecSadEntryAddV2 out = (IpsecSadEntryAddV2) made.get(4);
         IpsecSadEntryAddV2 in = (IpsecSadEntryAddV2) made.get(5);
         assertEquals(List.of(
-                uplinkAfPacket(),
+                uplinkAfPacket(((VppTunnels) fake.dataplane.tunnels()).uplinkMac()),
                 new SwInterfaceAddDelAddress(1, true, false, new dev.booster.vpp.binapi.Prefix(address("192.0.2.2"), 24)),
                 up(1),
                 new IpipAddTunnel(new IpipTunnel(NONE, address("192.0.2.2"), address("192.0.2.3"), 0, 0,
@@ -293,8 +293,8 @@ class VppTunnelsAgainstFakeVppTest {
 
     // ------------------------------------------------------------------------------------------ expected messages
 
-    private static AfPacketCreateV3 uplinkAfPacket() {
-        return new AfPacketCreateV3(AfPacketMode.AF_PACKET_API_MODE_ETHERNET, new MacAddress(ByteArray.zeros(6)), true,
+    private static AfPacketCreateV3 uplinkAfPacket(dev.booster.api.net.MacAddress mac) {
+        return new AfPacketCreateV3(AfPacketMode.AF_PACKET_API_MODE_ETHERNET, new MacAddress(ByteArray.copyOf(mac.toBytes())), false,
                 "eth9", 2048, 2048, 32, 32, new AfPacketFlags(3), 1, 1);
     }
 
