@@ -26,10 +26,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The {@code vpp} dataplane: pods ({@link VppPods}), policy on the acl plugin ({@link VppPolicies}) and interface
- * counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
+ * The {@code vpp} dataplane: pods ({@link VppPods}), policy on the acl plugin ({@link VppPolicies}), tunnels to
+ * other nodes ({@link VppTunnels}) and interface counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
  * desired state: when VPP goes away (stopped, restarted) this publishes {@link DataplaneEvent.BackendLost},
- * reconnects with exponential backoff, makes every pod's VPP side and every ACL again on the new VPP and publishes
+ * reconnects with exponential backoff, makes every pod's VPP side, every ACL and every tunnel again on the new VPP and publishes
  * {@link DataplaneEvent.BackendRestored}. A pod interface whose link goes up or down (a memif's peer connecting, a
  * veth's pod end going down) is {@link DataplaneEvent.InterfaceStateChanged}, named by its host name as on the
  * engine's backends. What is not mapped onto VPP yet throws, saying why.
@@ -40,10 +40,12 @@ public final class VppDataplane implements Dataplane {
      * What the shared conformance suite showed against a live VPP v26.06: veth (af_packet) and memif pods, IPv4 and
      * IPv6, Kubernetes policy with state (acl plugin, permit+reflect). Not TAP: VPP's tap needs /dev/vhost-net, which
      * the machine it ran on lacks, so no tap pod has carried traffic yet. Not POLICY_TIERS: tiers, Deny and Pass are
-     * compiled (and checked against the engine's evaluator) but no live suite has exercised them.
+     * compiled (and checked against the engine's evaluator) but no live suite has exercised them. TUNNELS and IPSEC:
+     * ipip, plain or with static-key ESP, carried pod traffic between a live VPP and an engine (afxdp) node
+     * (VppTunnelInteropLiveTest); vxlan, ikev2-psk and WireGuard are refused, saying so.
      */
     static final Set<Capability> CAPABILITIES = Set.of(Capability.VETH, Capability.MEMIF, Capability.IPV6,
-            Capability.POLICY, Capability.STATEFUL_POLICY);
+            Capability.POLICY, Capability.STATEFUL_POLICY, Capability.TUNNELS, Capability.IPSEC);
 
     /** The messages this dataplane may send, checked against VPP's table at open. */
     static final List<VppMessageType<?>> MESSAGES = VppInterfaces.MESSAGES;

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * Provider {@code vpp}: a running FD.io VPP does the packet work, driven through its binary API (as Calico/VPP
  * drives it with govpp): pods (veth through af_packet, tap, memif), policy on the acl plugin, interface counters,
  * and reconnecting after a VPP restart. It claims what the shared conformance suite showed against a live VPP
- * ({@link VppDataplane#CAPABILITIES}); tunnels and services are not mapped onto VPP yet. It ranks below
+ * ({@link VppDataplane#CAPABILITIES}); services are not mapped onto VPP yet. It ranks below
  * {@code memory} because it needs a VPP running beside Booster: nobody gets it without asking for it by name.
  */
 public final class VppProvider implements DataplaneProvider {

@@ -46,9 +46,9 @@ class VppProviderTest {
     void theProviderIsFoundByNameAndClaimsWhatTheLiveConformanceSuiteShowed() {
         VppProvider provider = (VppProvider) Dataplanes.provider("vpp").orElseThrow();
         // VppConformanceLiveTest passed against VPP v26.06 with these; TAP has carried no traffic (no /dev/vhost-net),
-        // tiers have not run live.
+        // tiers have not run live; tunnels and IPsec: VppTunnelInteropLiveTest (ipip, static ESP) against an engine node.
         assertEquals(java.util.Set.of(Capability.VETH, Capability.MEMIF, Capability.IPV6, Capability.POLICY,
-                Capability.STATEFUL_POLICY), provider.capabilities());
+                Capability.STATEFUL_POLICY, Capability.TUNNELS, Capability.IPSEC), provider.capabilities());
         assertTrue(provider.priority() < 0, "below memory: it needs a running VPP, nobody gets it without naming it");
     }
 
@@ -77,7 +77,11 @@ class VppProviderTest {
             LinkedBlockingQueue<DataplaneEvent> events = new LinkedBlockingQueue<>();
             dataplane.subscribe(events::add);
             assertEquals(List.of(), dataplane.pods().list());
-            assertThrows(UnsupportedCapabilityException.class, dataplane::tunnels);
+            InvalidSpecException noUplink = assertThrows(InvalidSpecException.class, () -> dataplane.tunnels().put(
+                    dev.booster.api.tunnel.TunnelSpec.plain("node2", dev.booster.api.net.IpAddress.parse("192.0.2.1"),
+                            dev.booster.api.net.IpAddress.parse("192.0.2.2"),
+                            dev.booster.api.net.IpPrefix.parse("10.244.2.0/24"))));
+            assertEquals("options.vpp.uplink", noUplink.field());
             assertThrows(UnsupportedCapabilityException.class, dataplane::services);
             UnsupportedOperationException hits = assertThrows(UnsupportedOperationException.class,
                     () -> dataplane.stats().policyHits());
