@@ -127,7 +127,22 @@ final class VppTunnels implements Tunnels {
         nextSadId = FIRST_SAD_ID;
         for (Installed t : byNode.values()) t.undo.clear();
         if (!byNode.isEmpty()) checkMessages(session);
-        for (Installed t : byNode.values()) program(session, t);
+        for (Installed t : byNode.values()) {
+            try {
+                program(session, t);
+            } catch (RuntimeException e) {
+                if (!session.isConnected()) throw e; // VPP went away again: the caller starts over
+                // The new VPP refuses this tunnel: what it made of it goes, the other tunnels still go in.
+                try {
+                    undo(t.undo);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                System.getLogger(VppTunnels.class.getName()).log(System.Logger.Level.WARNING, "the restarted VPP"
+                        + " refused the tunnel to " + t.spec.remoteNode() + "; it stays without VPP's side until put"
+                        + " again or removed: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The MAC of VPP's uplink interface (for a peer that needs it, e.g. an engine node's gateway MAC). */
