@@ -52,6 +52,8 @@ class VppTunnelInteropLiveTest {
     static final String NODE_B = NET + "2";
     static final String POD_A = "10.82.1.10";
     static final String POD_B = "10.82.2.10";
+    static final String POD_A6 = "fd82:1::10";
+    static final String POD_B6 = "fd82:2::10";
     static final MacAddress MAC_A = MacAddress.locallyAdministered(PID * 37 + 1);
     static final Secret KEY_128 = Secret.ofHex("4b" + "0102030405060708090a0b0c0d0e0f" + "a1a2a3a4");
 
@@ -100,7 +102,7 @@ class VppTunnelInteropLiveTest {
         b = (VppDataplane) Dataplanes.open(DataplaneConfig.builder().provider(VppProvider.NAME)
                 .nodeName("live-b-" + PID).option(VppOptions.SOCKET, VppLive.socket())
                 .option(VppOptions.UPLINK, uplinkB).option(VppOptions.UPLINK_ADDRESS, NODE_B + "/24").build());
-        b.pods().attach(pod("b1", podB, POD_B));
+        b.pods().attach(pod("b1", podB, POD_B, POD_B6));
     }
 
     /** Node A's afxdp dataplane, sending to VPP's uplink MAC (known once VPP made the uplink). */
@@ -109,16 +111,17 @@ class VppTunnelInteropLiveTest {
                 .option("afxdp.netns", TestNamespaces.path(nodeA).toString())
                 .option("afxdp.interfaces", "4")
                 .option("afxdp.uplink", uplinkA)
-                .option("afxdp.uplink.podCidrs", "10.82.1.0/24")
+                .option("afxdp.uplink.podCidrs", "10.82.1.0/24,fd82:1::/64")
                 .option("afxdp.uplink.gatewayMac", vppUplinkMac.toString())
                 .build());
-        dataplane.pods().attach(pod("a1", podA, POD_A));
+        dataplane.pods().attach(pod("a1", podA, POD_A, POD_A6));
         return dataplane;
     }
 
-    private static PodSpec pod(String name, String netns, String ip) {
+    private static PodSpec pod(String name, String netns, String ip, String ip6) {
         return PodSpec.builder("shop", name).uid("test-" + PID + "-vtun-" + name).netns(TestNamespaces.path(netns))
-                .addInterface(Veth.of("eth0", InterfaceAddress.parse(ip + "/32"))).build();
+                .addInterface(Veth.of("eth0", InterfaceAddress.parse(ip + "/32"), InterfaceAddress.parse(ip6 + "/128")))
+                .build();
     }
 
     @AfterAll
@@ -149,9 +152,9 @@ class VppTunnelInteropLiveTest {
     void podsOnAnEngineNodeAndAVppNodeTalkThroughTheTunnel(Case c) throws Exception {
         Optional<Secret> key = c.protection == Protection.NONE ? Optional.empty() : Optional.of(KEY_128);
         TunnelSpec onB = new TunnelSpec("node-a", IpAddress.parse(NODE_B), IpAddress.parse(NODE_A),
-                List.of(IpPrefix.parse("10.82.1.0/24")), c.encapsulation, 0, c.protection, KeyExchange.STATIC, key);
+                List.of(IpPrefix.parse("10.82.1.0/24"), IpPrefix.parse("fd82:1::/64")), c.encapsulation, 0, c.protection, KeyExchange.STATIC, key);
         TunnelSpec onA = new TunnelSpec("node-b", IpAddress.parse(NODE_A), IpAddress.parse(NODE_B),
-                List.of(IpPrefix.parse("10.82.2.0/24")), c.encapsulation, 0, c.protection, KeyExchange.STATIC, key);
+                List.of(IpPrefix.parse("10.82.2.0/24"), IpPrefix.parse("fd82:2::/64")), c.encapsulation, 0, c.protection, KeyExchange.STATIC, key);
         b.tunnels().put(onB);
         if (a == null) a = nodeA(vppUplinkMac());
         a.tunnels().put(onA);
@@ -169,6 +172,8 @@ class VppTunnelInteropLiveTest {
 
             assertTrue(ping(podA, POD_B), c + ": a1 -> b1 ICMP\n" + diagnostics());
             assertTrue(ping(podB, POD_A), c + ": b1 -> a1 ICMP");
+            assertTrue(ping(podA, POD_B6), c + ": a1 -> b1 ICMPv6 (IPv6 in IPv4)\n" + diagnostics());
+            assertTrue(ping(podB, POD_A6), c + ": b1 -> a1 ICMPv6");
             assertEquals("hello from b1", tcpExchange(podA, podB, POD_B, 8080, "hello from a1 " + c),
                     c + ": TCP a1 -> b1");
             assertEquals("hello from b1", tcpExchange(podB, podA, POD_A, 8081, "hello from b1"),
@@ -195,7 +200,8 @@ class VppTunnelInteropLiveTest {
     }
 
     private boolean ping(String from, String to) {
-        return namespaces.exec(from, "ping", "-4", "-c", "3", "-i", "0.2", "-W", "2", to).succeeded();
+        return namespaces.exec(from, "ping", to.contains(":") ? "-6" : "-4", "-c", "3", "-i", "0.2", "-W", "2", to)
+                .succeeded();
     }
 
     /** {@code from} sends {@code message} to a one-shot {@code nc} listener in {@code to}, which answers "hello from b1". */
