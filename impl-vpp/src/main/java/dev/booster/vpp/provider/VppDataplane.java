@@ -3,7 +3,6 @@ package dev.booster.vpp.provider;
 import dev.booster.api.Capability;
 import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneException;
-import dev.booster.api.UnsupportedCapabilityException;
 import dev.booster.api.event.DataplaneEvent;
 import dev.booster.api.pod.Pods;
 import dev.booster.api.policy.Policies;
@@ -65,6 +64,7 @@ public final class VppDataplane implements Dataplane {
     private final VppPolicies policies;
     private final VppStats stats;
     private final VppTunnels tunnels;
+    private final VppServices services;
     private final List<Consumer<? super DataplaneEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Events go out in order on a thread of their own: a slow listener never holds up VPP's programming. */
     private final java.util.concurrent.ExecutorService eventDelivery = java.util.concurrent.Executors
@@ -93,6 +93,7 @@ public final class VppDataplane implements Dataplane {
         this.pods = new VppPods(this, host);
         this.policies = new VppPolicies(this);
         this.stats = new VppStats(this);
+        this.services = new VppServices(this);
         VppSession session = new VppSession(first);
         try {
             watchInterfaces(session);
@@ -140,8 +141,7 @@ public final class VppDataplane implements Dataplane {
 
     @Override
     public Services services() {
-        throw new UnsupportedCapabilityException(provider(), Capability.SERVICES, "services through VPP's cnat plugin"
-                + " (cnat_translation_update, Maglev) are not mapped yet");
+        return services;
     }
 
     @Override
@@ -288,6 +288,7 @@ public final class VppDataplane implements Dataplane {
                     pods.reprogram(next);
                     policies.reinstall(next);
                     tunnels.reprogram(next);
+                    services.reprogram(next);
                     reconnector = null;
                     use(next);
                 }
