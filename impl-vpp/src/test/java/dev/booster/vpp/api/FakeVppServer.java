@@ -94,6 +94,9 @@ public final class FakeVppServer implements AutoCloseable {
     private int nextSwIfIndex;
     private long nextAclIndex;
     private long nextMemifSocketId;
+    /** cnat translations by what VPP keys them by (VIP address, port, protocol), as their ids. */
+    private final Map<List<Object>, Long> cnatTranslations = new java.util.HashMap<>();
+    private long nextCnatTranslationId;
     private int connections;
 
     private FakeVppServer(Path socket, java.util.function.Predicate<VppMessageType<?>> offered) {
@@ -175,6 +178,11 @@ public final class FakeVppServer implements AutoCloseable {
     }
 
     /** How many clients have connected so far. */
+    /** How many cnat translations VPP has now. */
+    public synchronized int cnatTranslations() {
+        return cnatTranslations.size();
+    }
+
     public synchronized int connections() {
         return connections;
     }
@@ -207,6 +215,8 @@ public final class FakeVppServer implements AutoCloseable {
         nextSwIfIndex = 1; // 0 is local0
         nextAclIndex = 0;
         nextMemifSocketId = 1; // 0 is VPP's default socket
+        cnatTranslations.clear();
+        nextCnatTranslationId = 0;
         interfaceNames.clear();
         interfaceNames.put(0, "local0");
         counters.clear();
@@ -289,6 +299,14 @@ public final class FakeVppServer implements AutoCloseable {
                     new dev.booster.vpp.binapi.IpipAddTunnelReply(0, newInterface("ipip" + nextSwIfIndex));
             case dev.booster.vpp.binapi.IpipDelTunnel delete ->
                     forget(delete.swIfIndex(), dev.booster.vpp.binapi.IpipDelTunnelReply.TYPE);
+            // As VPP: a translation for a VIP and protocol it has is updated in place and keeps its id.
+            case dev.booster.vpp.binapi.CnatTranslationUpdate update -> new dev.booster.vpp.binapi.CnatTranslationUpdateReply(0,
+                    cnatTranslations.computeIfAbsent(List.of(update.translation().vip().addr(),
+                            update.translation().vip().port(), update.translation().ipProto()),
+                            vip -> nextCnatTranslationId++));
+            case dev.booster.vpp.binapi.CnatTranslationDel delete -> defaults(
+                    dev.booster.vpp.binapi.CnatTranslationDelReply.TYPE,
+                    cnatTranslations.values().remove(delete.id()) ? 0 : -6); // VNET_API_ERROR_NO_SUCH_ENTRY
             default -> defaults(request.replyType(), 0);
         };
     }
