@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@code vpp} dataplane: pods ({@link VppPods}), policy on the acl plugin ({@link VppPolicies}), tunnels to
- * other nodes ({@link VppTunnels}) and interface counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
+ * other nodes ({@link VppTunnels}), services on the cnat plugin ({@link VppServices}) and interface counters ({@link VppStats}) over a version-checked {@link VppApiClient}. Booster's pods and policy set are the
  * desired state: when VPP goes away (stopped, restarted) this publishes {@link DataplaneEvent.BackendLost},
  * reconnects with exponential backoff, makes every pod's VPP side, every ACL and every tunnel again on the new VPP and publishes
  * {@link DataplaneEvent.BackendRestored}. A pod interface whose link goes up or down (a memif's peer connecting, a
@@ -41,10 +41,12 @@ public final class VppDataplane implements Dataplane {
      * the machine it ran on lacks, so no tap pod has carried traffic yet. Not POLICY_TIERS: tiers, Deny and Pass are
      * compiled (and checked against the engine's evaluator) but no live suite has exercised them. TUNNELS and IPSEC:
      * ipip, plain or with static-key ESP, carried pod traffic between a live VPP and an engine (afxdp) node
-     * (VppTunnelInteropLiveTest); vxlan, ikev2-psk and WireGuard are refused, saying so.
+     * (VppTunnelInteropLiveTest); vxlan, ikev2-psk and WireGuard are refused, saying so. SERVICES: a ClusterIP on
+     * cnat with Maglev spread a pod's connections over two endpoint pods, was replaced and removed
+     * (VppServicesLiveTest); sessionAffinity ClientIP and dsr are refused, saying so.
      */
     static final Set<Capability> CAPABILITIES = Set.of(Capability.VETH, Capability.MEMIF, Capability.IPV6,
-            Capability.POLICY, Capability.STATEFUL_POLICY, Capability.TUNNELS, Capability.IPSEC);
+            Capability.POLICY, Capability.STATEFUL_POLICY, Capability.TUNNELS, Capability.IPSEC, Capability.SERVICES);
 
     /** The messages this dataplane may send, checked against VPP's table at open. */
     static final List<VppMessageType<?>> MESSAGES = VppInterfaces.MESSAGES;
@@ -155,7 +157,10 @@ public final class VppDataplane implements Dataplane {
         return () -> listeners.remove(listener);
     }
 
-    /** Detaches every pod (VPP's side and the host's), stops reconnecting and closes the connection. */
+    /**
+     * Removes the services and tunnels, detaches every pod (VPP's side and the host's), stops reconnecting and closes
+     * the connection.
+     */
     @Override
     public void close() {
         Thread stopping;
@@ -166,6 +171,11 @@ public final class VppDataplane implements Dataplane {
                 if (sessionIfConnected().isPresent()) tunnels.removeAll();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not remove the tunnels from VPP: " + e.getMessage(), e);
+            }
+            try {
+                if (sessionIfConnected().isPresent()) services.removeAll();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove the services from VPP: " + e.getMessage(), e);
             }
             for (VppPods.Pod pod : pods.attached()) pods.detach(pod.spec().uid());
             try {

@@ -114,6 +114,11 @@ final class VppServices implements Services {
         }
     }
 
+    /** Removes every service from VPP (closing the dataplane). */
+    void removeAll() {
+        for (Installed s : List.copyOf(byKey.values())) remove(s.spec.namespace(), s.spec.name());
+    }
+
     /** Puts every service again on a new VPP (after a restart: its translations died with the old one). */
     void reprogram(VppSession session) {
         if (byKey.isEmpty()) return;

@@ -141,6 +141,18 @@ class VppServicesAgainstFakeVppTest {
     }
 
     @Test
+    void closingTheDataplaneTakesItsServicesOutOfVpp() throws Exception {
+        try (FakeVppFixture fake = new FakeVppFixture(directory)) {
+            fake.dataplane.services().put(dualStack(null, List.of(http(List.of(ONE4, ONE6)))));
+            fake.vpp.clearRequests();
+            fake.dataplane.close();
+            assertEquals(List.of(new CnatTranslationDel(0), new CnatTranslationDel(1)), fake.vpp.requests().stream()
+                    .filter(m -> m instanceof CnatTranslationDel).toList());
+            assertEquals(0, fake.vpp.cnatTranslations());
+        }
+    }
+
+    @Test
     void afterAVppRestartEveryServiceIsPutAgain() throws Exception {
         try (FakeVppFixture fake = new FakeVppFixture(directory)) {
             fake.dataplane.services().put(dualStack(null, List.of(http(List.of(ONE4, ONE6)))));

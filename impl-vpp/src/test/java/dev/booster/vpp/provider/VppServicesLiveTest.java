@@ -58,10 +58,7 @@ class VppServicesLiveTest {
     @AfterEach
     void close() {
         try {
-            if (vpp != null) {
-                for (ServiceSpec s : vpp.services().list()) vpp.services().remove(s.namespace(), s.name());
-                vpp.close();
-            }
+            if (vpp != null) vpp.close(); // removes the services it has
         } finally {
             if (namespaces != null) namespaces.close();
         }
