@@ -5,7 +5,6 @@ import dev.booster.api.Dataplane;
 import dev.booster.api.DataplaneConfig;
 import dev.booster.api.DataplaneException;
 import dev.booster.api.InvalidSpecException;
-import dev.booster.api.UnsupportedCapabilityException;
 import dev.booster.api.event.DataplaneEvent;
 import dev.booster.spi.Availability;
 import dev.booster.spi.Dataplanes;
