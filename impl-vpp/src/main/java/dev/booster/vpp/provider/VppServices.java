@@ -69,6 +69,7 @@ final class VppServices implements Services {
     public void put(ServiceSpec spec) {
         synchronized (dataplane.lock) {
             check(spec);
+            checkVipsFree(spec);
             VppSession session = dataplane.session();
             checkMessages(session);
             Installed installed = byKey.get(spec.key());
@@ -142,6 +143,22 @@ final class VppServices implements Services {
             throw new UnsupportedOperationException("service " + spec.key() + ": loadBalancing dsr on the vpp"
                     + " provider is not mapped: cnat un-NATs the replies on their way back through VPP, it has no"
                     + " direct server return; use maglev or random");
+        }
+    }
+
+    /** cnat has one translation per VIP, port and protocol: two services cannot share one. */
+    private void checkVipsFree(ServiceSpec spec) {
+        for (int i = 0; i < spec.clusterIps().size(); i++) {
+            for (ServicePort port : spec.ports()) {
+                Vip vip = new Vip(spec.clusterIps().get(i), port.port(), port.protocol());
+                for (Installed other : byKey.values()) {
+                    if (!other.spec.key().equals(spec.key()) && other.translations.containsKey(vip)) {
+                        throw new dev.booster.api.InvalidSpecException("clusterIps[" + i + "]", vip.address() + " port "
+                                + vip.port() + "/" + vip.protocol() + " is already service " + other.spec.key()
+                                + "'s; a cluster IP and port belong to one service");
+                    }
+                }
+            }
         }
     }
 

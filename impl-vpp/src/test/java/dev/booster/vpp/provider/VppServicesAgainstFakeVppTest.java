@@ -116,6 +116,17 @@ class VppServicesAgainstFakeVppTest {
             assertTrue(d.getMessage().contains("loadBalancing dsr"), d.getMessage());
             assertEquals(List.of(), fake.vpp.requests());
             assertEquals(List.of(), fake.dataplane.services().list());
+
+            ServiceSpec web = dualStack(null, List.of(http(List.of(ONE4))));
+            fake.dataplane.services().put(web);
+            fake.vpp.clearRequests();
+            ServiceSpec sameVip = new ServiceSpec("other", "web", List.of(IpAddress.parse("fd96::10")),
+                    List.of(http(List.of(ONE6))), null, null, null);
+            var taken = assertThrows(dev.booster.api.InvalidSpecException.class,
+                    () -> fake.dataplane.services().put(sameVip));
+            assertEquals("clusterIps[0]", taken.field());
+            assertEquals(List.of(), fake.vpp.requests());
+            assertEquals(List.of(web), fake.dataplane.services().list());
         }
     }
 

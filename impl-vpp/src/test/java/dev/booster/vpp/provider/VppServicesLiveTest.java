@@ -64,6 +64,9 @@ class VppServicesLiveTest {
         }
         if (interfacesAtStart != null) {
             try (VppDataplane after = VppLive.open()) {
+                // The test's TCP sessions would otherwise stay in cnat's table for its TCP max age (an hour): this
+                // VPP is the test's, so all its sessions go (the backend never purges: a VPP may serve others).
+                after.client().call(new dev.booster.vpp.binapi.CnatSessionPurge());
                 assertEquals(interfacesAtStart, interfaceNames(after), "VPP is left with the interfaces it had");
                 assertEquals(translationsAtStart, after.interfaces().cli("show cnat translation"),
                         "and the cnat translations it had");
